@@ -1,0 +1,175 @@
+#pragma once
+
+/// @file
+/// Child specifications: how a supervisor starts, restarts and stops a child
+/// (OTP's `child_spec()` map). Build one with `worker_spec`, or let an actor
+/// type provide its own default spec and override single fields:
+///
+/// ```cpp
+/// struct game { static kintsugi::child_spec child_spec(std::string name) {
+///   return kintsugi::worker_spec(name, game_actor, name); } };
+/// auto spec = game::child_spec("Kusama");
+/// spec.restart = kintsugi::restart_type::transient;
+/// ```
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <caf/actor.hpp>
+#include <caf/error.hpp>
+#include <caf/local_actor.hpp>
+
+#include "kintsugi/report.hpp"
+
+namespace kintsugi {
+
+/// When a child that ended is restarted (OTP's `restart` key).
+enum class restart_type : uint8_t {
+  /// Always restarted.
+  permanent,
+  /// Restarted only after an abnormal exit (see `is_normal_exit`).
+  transient,
+  /// Never restarted, and its spec is forgotten when it ends.
+  temporary,
+};
+
+/// What a child is (OTP's `type` key): decides the default shutdown.
+enum class child_type : uint8_t { worker, supervisor };
+
+const char* to_string(restart_type x) noexcept;
+const char* to_string(child_type x) noexcept;
+
+/// How a supervisor stops a child (OTP's `shutdown` key).
+class shutdown_policy {
+public:
+  enum class kind : uint8_t { brutal_kill, timeout, infinity };
+
+  /// Kill the child at once (`exit_reason::kill`, which it cannot trap).
+  static shutdown_policy brutal_kill() noexcept;
+
+  /// Send a shutdown exit (`exit_reason::user_shutdown`); kill the child if it
+  /// has not ended `after` later. OTP's integer shutdown.
+  static shutdown_policy timeout(std::chrono::milliseconds after) noexcept;
+
+  /// Send a shutdown exit and wait for the child however long it takes.
+  static shutdown_policy infinity() noexcept;
+
+  kind what() const noexcept { return kind_; }
+  std::chrono::milliseconds after() const noexcept { return after_; }
+
+  friend bool operator==(const shutdown_policy& x, const shutdown_policy& y) noexcept {
+    return x.kind_ == y.kind_ && x.after_ == y.after_;
+  }
+
+private:
+  shutdown_policy(kind k, std::chrono::milliseconds after) : kind_(k), after_(after) {}
+  kind kind_;
+  std::chrono::milliseconds after_;
+};
+
+std::string to_string(const shutdown_policy& x);
+
+/// What a start function hands back: the new child, a failure reason, or
+/// OTP's `ignore` (the spec is kept with no actor, unless it is temporary).
+class start_result {
+public:
+  start_result(caf::actor child) : child_(std::move(child)) {}
+  start_result(caf::error reason) : reason_(std::move(reason)) {}
+
+  static start_result ignore() { return start_result{}; }
+
+  bool ignored() const noexcept { return !child_ && !reason_; }
+  const caf::actor& child() const noexcept { return child_; }
+  const caf::error& reason() const noexcept { return reason_; }
+
+private:
+  start_result() = default;
+  caf::actor child_;
+  caf::error reason_;
+};
+
+/// Handed to a start function; it runs inside the supervisor.
+class start_context {
+public:
+  start_context(caf::local_actor& supervisor, report_sink reports)
+    : supervisor_(&supervisor), reports_(std::move(reports)) {}
+
+  /// Spawns the child from the supervisor's own execution context. Do not
+  /// link it to the supervisor: the supervisor monitors it and makes sure it
+  /// never outlives the supervisor.
+  template <caf::spawn_options Os = caf::no_spawn_options, class F, class... Ts>
+  caf::actor spawn(F fun, Ts&&... xs) {
+    return supervisor_->spawn<Os>(std::move(fun), std::forward<Ts>(xs)...);
+  }
+
+  caf::actor_system& system() const noexcept { return supervisor_->home_system(); }
+
+  /// The supervisor that starts the child.
+  caf::local_actor& supervisor() const noexcept { return *supervisor_; }
+
+  /// The supervisor's report sink; a child supervisor inherits it.
+  const report_sink& reports() const noexcept { return reports_; }
+
+private:
+  caf::local_actor* supervisor_;
+  report_sink reports_;
+};
+
+/// Starts a child. Runs inside the supervisor: it must not block.
+using start_fn = std::function<start_result(start_context&)>;
+
+/// How the supervisor learns that a new child has finished initialising. A
+/// start completes only then; a child that dies before fails the start.
+enum class init_ack : uint8_t {
+  /// The child is up once its behaviour function has returned.
+  on_init,
+  /// The child answers a request `(ready_atom)` with `ok_atom` once it is up,
+  /// or quits with the reason it failed. Supervisors use this, so that a child
+  /// supervisor counts as started only when all of its children are.
+  on_ready_request,
+};
+
+/// Asks a child whose `init_ack` is `on_ready_request` whether it is up.
+using ready_atom = caf::atom_constant<caf::atom("k_ready")>;
+
+/// A child specification. The fields are OTP's; set them directly to override
+/// the defaults an actor type provides.
+struct child_spec {
+  /// Unique within its supervisor; never empty.
+  std::string id;
+  /// Starts the child; required.
+  start_fn start;
+  restart_type restart = restart_type::permanent;
+  /// Empty means the default for `type`: 5000 ms for a worker, infinity for a
+  /// supervisor.
+  std::optional<shutdown_policy> shutdown;
+  child_type type = child_type::worker;
+  /// Whether this child's end may stop the supervisor (see `auto_shutdown`).
+  /// Only a transient or temporary child may be significant.
+  bool significant = false;
+  init_ack ack = init_ack::on_init;
+
+  /// `shutdown`, or the default for `type`.
+  shutdown_policy effective_shutdown() const noexcept;
+};
+
+/// Checks one spec; the error (`errc::invalid_spec`) names the problem.
+caf::error validate(const child_spec& spec);
+
+/// A worker spec whose start spawns `fun(args...)` (a CAF function-based actor,
+/// taking `self` first or not) as a permanent worker.
+template <class F, class... Ts>
+child_spec worker_spec(std::string id, F fun, Ts... args) {
+  child_spec spec;
+  spec.id = std::move(id);
+  spec.start = [fun, args...](start_context& ctx) -> start_result {
+    return ctx.spawn(fun, args...);
+  };
+  return spec;
+}
+
+} // namespace kintsugi

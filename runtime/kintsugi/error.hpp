@@ -1,0 +1,80 @@
+#pragma once
+
+/// @file
+/// Kintsugi's error category. Every failure a caller can act on comes back as a
+/// `caf::error` whose category is `kintsugi::error_category`; compare it with
+/// the enumerators below (`err == kintsugi::errc::not_found`), which ignores the
+/// context. The context names what failed: the child id, and for start failures
+/// the child's own reason.
+
+#include <cstdint>
+#include <string>
+
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/fwd.hpp>
+
+namespace kintsugi {
+
+/// The category atom of every Kintsugi error.
+constexpr caf::atom_value error_category = caf::atom("kintsugi");
+
+/// Error codes of the `kintsugi` category.
+enum class errc : uint8_t {
+  /// A child spec or the supervisor flags are invalid; the context says why.
+  invalid_spec = 1,
+  /// start_child: a child spec with this id exists but has no running actor.
+  already_present,
+  /// start_child: a child with this id is running; the context holds the actor.
+  already_started,
+  /// No child (or spec) with the given id.
+  not_found,
+  /// restart_child / delete_child: the child is running.
+  running,
+  /// restart_child / delete_child: the supervisor is restarting this child.
+  restarting,
+  /// A child failed to start: the context holds the child id and its reason.
+  start_failed,
+  /// The exit reason of a supervisor that gave up: more restarts than its
+  /// intensity allows within its period.
+  reached_max_restart_intensity,
+  /// A shutdown with a reason, like OTP's `{shutdown, Term}`: a normal exit
+  /// for a transient child.
+  shutdown,
+  /// The supervisor is shutting down and takes no more management calls.
+  supervisor_stopping,
+  /// The operation is not supported by this kind of supervisor.
+  not_supported,
+  /// A blocking helper gave up waiting for the reply.
+  timeout,
+};
+
+/// Renders a code as its name, e.g. "not_found".
+const char* to_string(errc code) noexcept;
+
+/// Makes an error of the `kintsugi` category (found by ADL, so
+/// `caf::error e = errc::not_found;` works).
+caf::error make_error(errc code);
+
+/// Makes an error with a context message, e.g. the child id.
+caf::error make_error(errc code, caf::message context);
+
+/// Makes an error of `code` whose context is `what`.
+caf::error make_error(errc code, std::string what);
+
+/// The error a supervisor's start returns when child `id` failed to start.
+caf::error start_failed(const std::string& id, const caf::error& reason);
+
+/// The exit reason `{shutdown, what}`: normal for transient children.
+caf::error shutdown_reason(std::string what);
+
+/// Whether `reason` ends a transient child normally: `caf::exit_reason::normal`
+/// (an empty error), `caf::exit_reason::user_shutdown` (CAF's `shutdown`) and
+/// `kintsugi::errc::shutdown` (`{shutdown, Term}`). Every other reason,
+/// including `sec::runtime_error` from an uncaught exception, is abnormal.
+bool is_normal_exit(const caf::error& reason) noexcept;
+
+/// A readable rendering of any error, with Kintsugi's codes spelled out.
+std::string render(const caf::error& err);
+
+} // namespace kintsugi

@@ -1,0 +1,66 @@
+#include "kintsugi/child_spec.hpp"
+
+#include <fmt/core.h>
+
+#include "kintsugi/error.hpp"
+
+namespace kintsugi {
+
+const char* to_string(restart_type x) noexcept {
+  switch (x) {
+    case restart_type::permanent: return "permanent";
+    case restart_type::transient: return "transient";
+    case restart_type::temporary: return "temporary";
+  }
+  return "unknown";
+}
+
+const char* to_string(child_type x) noexcept {
+  return x == child_type::worker ? "worker" : "supervisor";
+}
+
+shutdown_policy shutdown_policy::brutal_kill() noexcept {
+  return {kind::brutal_kill, std::chrono::milliseconds{0}};
+}
+
+shutdown_policy shutdown_policy::timeout(std::chrono::milliseconds after) noexcept {
+  return {kind::timeout, after};
+}
+
+shutdown_policy shutdown_policy::infinity() noexcept {
+  return {kind::infinity, std::chrono::milliseconds{0}};
+}
+
+std::string to_string(const shutdown_policy& x) {
+  switch (x.what()) {
+    case shutdown_policy::kind::brutal_kill: return "brutal_kill";
+    case shutdown_policy::kind::infinity: return "infinity";
+    case shutdown_policy::kind::timeout: break;
+  }
+  return fmt::format("{} ms", x.after().count());
+}
+
+shutdown_policy child_spec::effective_shutdown() const noexcept {
+  if (shutdown)
+    return *shutdown;
+  return type == child_type::worker ? shutdown_policy::timeout(std::chrono::seconds{5})
+                                    : shutdown_policy::infinity();
+}
+
+caf::error validate(const child_spec& spec) {
+  auto invalid = [&](const char* what) {
+    return make_error(errc::invalid_spec, fmt::format("child \"{}\": {}", spec.id, what));
+  };
+  if (spec.id.empty())
+    return make_error(errc::invalid_spec, "child spec without an id");
+  if (!spec.start)
+    return invalid("no start function");
+  if (spec.shutdown && spec.shutdown->what() == shutdown_policy::kind::timeout
+      && spec.shutdown->after().count() < 0)
+    return invalid("negative shutdown timeout");
+  if (spec.significant && spec.restart == restart_type::permanent)
+    return invalid("a permanent child cannot be significant");
+  return {};
+}
+
+} // namespace kintsugi

@@ -1,0 +1,29 @@
+#include "kintsugi/config.hpp"
+
+#include <algorithm>
+#include <string>
+#include <thread>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
+#include <caf/make_message.hpp>
+#include <caf/settings.hpp>
+
+#include "kintsugi/error.hpp"
+
+namespace kintsugi {
+
+caf::actor_system_config& configure(caf::actor_system_config& cfg) {
+  cfg.add_error_category(error_category,
+                         [](uint8_t code, caf::atom_value, const caf::message& ctx) {
+                           return render(make_error(static_cast<errc>(code), ctx));
+                         });
+  if (caf::get_if(&cfg.content, "scheduler.policy") == nullptr) {
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+    auto cores = std::max(1u, std::thread::hardware_concurrency());
+    cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
+  }
+  return cfg;
+}
+
+} // namespace kintsugi

@@ -1,0 +1,66 @@
+#include "kintsugi/error.hpp"
+
+#include <caf/exit_reason.hpp>
+#include <caf/make_message.hpp>
+#include <caf/message.hpp>
+#include <caf/sec.hpp>
+
+namespace kintsugi {
+
+const char* to_string(errc code) noexcept {
+  switch (code) {
+    case errc::invalid_spec: return "invalid_spec";
+    case errc::already_present: return "already_present";
+    case errc::already_started: return "already_started";
+    case errc::not_found: return "not_found";
+    case errc::running: return "running";
+    case errc::restarting: return "restarting";
+    case errc::start_failed: return "start_failed";
+    case errc::reached_max_restart_intensity: return "reached_max_restart_intensity";
+    case errc::shutdown: return "shutdown";
+    case errc::supervisor_stopping: return "supervisor_stopping";
+    case errc::not_supported: return "not_supported";
+    case errc::timeout: return "timeout";
+  }
+  return "unknown";
+}
+
+caf::error make_error(errc code) {
+  return {static_cast<uint8_t>(code), error_category};
+}
+
+caf::error make_error(errc code, caf::message context) {
+  return {static_cast<uint8_t>(code), error_category, std::move(context)};
+}
+
+caf::error make_error(errc code, std::string what) {
+  return make_error(code, caf::make_message(std::move(what)));
+}
+
+caf::error start_failed(const std::string& id, const caf::error& reason) {
+  return make_error(errc::start_failed, caf::make_message(id, reason));
+}
+
+caf::error shutdown_reason(std::string what) {
+  return make_error(errc::shutdown, std::move(what));
+}
+
+bool is_normal_exit(const caf::error& reason) noexcept {
+  return !reason || reason == caf::exit_reason::user_shutdown || reason == errc::shutdown;
+}
+
+std::string render(const caf::error& err) {
+  if (!err)
+    return "normal";
+  if (err.category() != error_category)
+    return caf::to_string(err);
+  std::string result = "kintsugi::";
+  result += to_string(static_cast<errc>(err.code()));
+  if (!err.context().empty()) {
+    result += ' ';
+    result += caf::to_string(err.context());
+  }
+  return result;
+}
+
+} // namespace kintsugi

@@ -1,0 +1,19 @@
+#include "kintsugi/restart_intensity.hpp"
+
+namespace kintsugi {
+
+restart_intensity::restart_intensity(int intensity, std::chrono::milliseconds period)
+  : intensity_(intensity < 0 ? 0 : static_cast<std::size_t>(intensity)), period_(period) {
+}
+
+bool restart_intensity::record(time_point now) {
+  restarts_.push_back(now);
+  // A restart counts while it lies less than one period before `now`.
+  while (!restarts_.empty() && now - restarts_.front() >= period_)
+    restarts_.pop_front();
+  if (restarts_.size() > intensity_)
+    return false;
+  return true;
+}
+
+} // namespace kintsugi
