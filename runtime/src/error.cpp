@@ -56,9 +56,17 @@ std::string render(const caf::error& err) {
     return caf::to_string(err);
   std::string result = "kintsugi::";
   result += to_string(static_cast<errc>(err.code()));
-  if (!err.context().empty()) {
-    result += ' ';
-    result += caf::to_string(err.context());
+  auto& ctx = err.context();
+  if (ctx.empty())
+    return result;
+  result += ": ";
+  if (ctx.match_elements<std::string>()) {
+    result += ctx.get_as<std::string>(0);
+  } else if (ctx.match_elements<std::string, caf::error>()) {
+    result += "child \"" + ctx.get_as<std::string>(0) + "\": ";
+    result += render(ctx.get_as<caf::error>(1));
+  } else {
+    result += caf::to_string(ctx);
   }
   return result;
 }

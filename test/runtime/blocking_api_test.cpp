@@ -1,0 +1,101 @@
+// The blocking helpers, on a real multi-threaded scheduler: each waits for a
+// reply (an event), never for time, except the test of the timeout itself.
+
+#include "fixture.hpp"
+
+using namespace kintsugi;
+using namespace kintsugi::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+using strings = std::vector<std::string>;
+
+struct live_fixture {
+  static caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
+    configure(cfg);
+    cfg.set("logger.verbosity", caf::atom("quiet"));
+    return cfg;
+  }
+
+  live_fixture() : sys(prepare(cfg)) {
+    flags.reports = null_report_sink();
+  }
+
+  ~live_fixture() {
+    // Every test stops what it started; wait for the actors to be gone.
+    sys.registry().await_running_count_equal(0);
+  }
+
+  caf::actor_system_config cfg;
+  caf::actor_system sys;
+  supervisor_flags flags;
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(blocking_api, live_fixture)
+
+BOOST_AUTO_TEST_CASE(every_helper_works_from_outside_actors) {
+  auto sup = start_supervisor(sys, flags, {worker_child("a"), worker_child("b")});
+  if (!sup)
+    BOOST_FAIL(render(sup.error()));
+  auto infos = which_children(*sup);
+  BOOST_REQUIRE(infos);
+  BOOST_TEST(infos->size() == 2u);
+  auto counts = count_children(*sup);
+  BOOST_REQUIRE(counts);
+  BOOST_TEST(counts->active == 2u);
+  auto c = start_child(*sup, worker_child("c"));
+  BOOST_REQUIRE(c);
+  BOOST_TEST(start_child(*sup, worker_child("c")).error() == errc::already_started);
+  BOOST_TEST(!terminate_child(*sup, "c"));
+  auto c2 = restart_child(*sup, "c");
+  BOOST_REQUIRE(c2);
+  BOOST_TEST(*c2 != *c);
+  BOOST_TEST(!terminate_child(*sup, "c"));
+  BOOST_TEST(!delete_child(*sup, "c"));
+  BOOST_TEST(delete_child(*sup, "c") == errc::not_found);
+  auto spec = get_childspec(*sup, "a");
+  BOOST_REQUIRE(spec);
+  BOOST_TEST(spec->id == "a");
+  BOOST_TEST(get_childspec(*sup, "zz").error() == errc::not_found);
+  auto a = (*infos)[0].actor;
+  BOOST_TEST(!stop(*sup, caf::exit_reason::user_shutdown));
+  // stop returns once the supervisor and its children are gone.
+  BOOST_TEST(a->getf(caf::abstract_actor::is_terminated_flag));
+  BOOST_TEST(which_children(*sup).error() == caf::sec::request_receiver_down);
+}
+
+BOOST_AUTO_TEST_CASE(start_supervisor_reports_why_it_failed) {
+  auto bad = worker_child("bad");
+  bad.start = failing_start(caf::make_error(caf::sec::runtime_error, "no disk"));
+  auto sup = start_supervisor(sys, flags, {worker_child("a"), bad});
+  BOOST_REQUIRE(!sup);
+  BOOST_TEST(sup.error() == errc::start_failed);
+  BOOST_TEST(render(sup.error()).find("no disk") != std::string::npos);
+  auto dup = start_supervisor(sys, flags, {worker_child("a"), worker_child("a")});
+  BOOST_TEST(dup.error() == errc::invalid_spec);
+  auto first_fails = worker_child("first");
+  first_fails.start = failing_start(caf::make_error(caf::sec::runtime_error, "at once"));
+  auto early = start_supervisor(sys, flags, {first_fails});
+  BOOST_TEST(early.error() == errc::start_failed);
+}
+
+BOOST_AUTO_TEST_CASE(a_supervisor_that_does_not_answer_times_out) {
+  // Stands in for a supervisor stuck in a long shutdown: it never replies.
+  auto mute = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
+    return {[self](which_children_atom) {
+      self->make_response_promise(); // dropped: no reply ever comes
+    }};
+  });
+  BOOST_TEST(which_children(mute, 10ms).error() == errc::timeout);
+  caf::anon_send_exit(mute, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(helpers_refuse_an_invalid_handle) {
+  BOOST_TEST(which_children(caf::actor{}).error() == caf::sec::invalid_argument);
+  BOOST_TEST(stop(caf::actor{}, caf::exit_reason::user_shutdown) == caf::sec::invalid_argument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,205 @@
+#include "fixture.hpp"
+
+using namespace kintsugi;
+using namespace kintsugi::test;
+
+namespace {
+
+using strings = std::vector<std::string>;
+using go_atom = caf::atom_constant<caf::atom("go")>;
+
+// A worker that says it is up only when told (init_ack::on_ready_request), so
+// that a test can hold a start open.
+struct gate {
+  caf::actor last; // the most recent actor the start spawned
+};
+
+caf::behavior gated_worker(caf::event_based_actor* self) {
+  auto pending = std::make_shared<caf::response_promise>();
+  return {
+    [self, pending](ready_atom) {
+      *pending = self->make_response_promise();
+      return *pending;
+    },
+    [pending](go_atom) { pending->deliver(caf::ok_atom::value); },
+    [self](crash_atom, caf::error& reason) { self->quit(std::move(reason)); },
+  };
+}
+
+child_spec gated_child(std::string id, std::shared_ptr<gate> g) {
+  auto spec = worker_child(id);
+  spec.ack = init_ack::on_ready_request;
+  spec.start = [g](start_context& ctx) -> start_result {
+    g->last = ctx.spawn(gated_worker);
+    return g->last;
+  };
+  return spec;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(management, fixture)
+
+BOOST_AUTO_TEST_CASE(which_children_and_count_children) {
+  auto sup = spawn_sup(flags(), {worker_child("a"),
+                                 supervisor_spec("s", flags(), {worker_child("x")}),
+                                 worker_child("b")});
+  BOOST_TEST(succeeded(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"b"})));
+  auto infos = children(sup);
+  BOOST_REQUIRE_EQUAL(infos.size(), 3u);
+  BOOST_TEST(infos[0].id == "a");
+  BOOST_TEST(infos[0].status == child_info::state::running);
+  BOOST_TEST(infos[0].type == child_type::worker);
+  BOOST_TEST(infos[1].type == child_type::supervisor);
+  BOOST_TEST(infos[1].actor);
+  BOOST_TEST(infos[2].status == child_info::state::undefined);
+  auto counts = call<child_counts>(sup, count_children_atom::value);
+  BOOST_REQUIRE(counts);
+  BOOST_TEST(counts->specs == 3u);
+  BOOST_TEST(counts->active == 2u);
+  BOOST_TEST(counts->supervisors == 1u);
+  BOOST_TEST(counts->workers == 2u);
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(start_child_and_its_errors) {
+  auto sup = spawn_sup(flags(), {worker_child("a")});
+  auto b = call<caf::actor>(sup, start_child_atom::value, worker_child("b"));
+  BOOST_REQUIRE(b);
+  BOOST_TEST(*b == child(sup, "b"));
+  BOOST_TEST(succeeded(call<pong_atom>(*b, ping_atom::value)));
+  // already_started carries the running actor.
+  auto again = call<caf::actor>(sup, start_child_atom::value, worker_child("b"));
+  BOOST_REQUIRE(!again);
+  BOOST_TEST(again.error() == errc::already_started);
+  BOOST_TEST(again.error().context().get_as<caf::actor>(0) == *b);
+  // already_present: the spec is there, no actor runs.
+  BOOST_TEST(succeeded(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"b"})));
+  BOOST_TEST(call<caf::actor>(sup, start_child_atom::value, worker_child("b")).error()
+             == errc::already_present);
+  // invalid_spec
+  BOOST_TEST(call<caf::actor>(sup, start_child_atom::value, worker_child("")).error()
+             == errc::invalid_spec);
+  // start_failed, and no spec is kept.
+  auto bad = worker_child("bad");
+  bad.start = failing_start(caf::make_error(caf::sec::runtime_error, "nope"));
+  auto failed = call<caf::actor>(sup, start_child_atom::value, bad);
+  BOOST_TEST(failed.error() == errc::start_failed);
+  BOOST_TEST(render(failed.error()).find("nope") != std::string::npos);
+  auto dies = worker_spec("dies", failing_worker);
+  BOOST_TEST(call<caf::actor>(sup, start_child_atom::value, dies).error() == errc::start_failed);
+  // ignore: an invalid actor, the spec kept unless temporary.
+  auto ignored = worker_child("ignored");
+  ignored.start = ignoring_start();
+  auto none = call<caf::actor>(sup, start_child_atom::value, ignored);
+  BOOST_REQUIRE(none);
+  BOOST_TEST(!*none);
+  BOOST_TEST(running_ids(sup) == (strings{"a"}), boost::test_tools::per_element());
+  auto infos = children(sup);
+  BOOST_REQUIRE_EQUAL(infos.size(), 3u); // a, b (undefined), ignored (undefined)
+  BOOST_TEST(infos[2].id == "ignored");
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(terminate_child_and_its_errors) {
+  auto sup = spawn_sup(flags(), {worker_child("a"), worker_child("t", restart_type::temporary)});
+  auto a = child(sup, "a");
+  BOOST_TEST(succeeded(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"a"})));
+  BOOST_TEST(is_dead(a));
+  BOOST_TEST(children(sup).front().status == child_info::state::undefined); // kept, not restarted
+  BOOST_TEST(succeeded(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"t"})));
+  BOOST_TEST(children(sup).size() == 1u); // a temporary child's spec goes
+  BOOST_TEST(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"zz"}).error()
+             == errc::not_found);
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(restart_child_and_its_errors) {
+  auto flaky = std::make_shared<bool>(false);
+  auto f = worker_child("f");
+  f.start = [flaky](start_context& ctx) -> start_result {
+    if (*flaky)
+      return caf::make_error(caf::sec::runtime_error, "flaky");
+    return ctx.spawn(worker);
+  };
+  auto sup = spawn_sup(flags(), {worker_child("a"), f});
+  BOOST_TEST(call<caf::actor>(sup, restart_child_atom::value, std::string{"a"}).error()
+             == errc::running);
+  BOOST_TEST(call<caf::actor>(sup, restart_child_atom::value, std::string{"zz"}).error()
+             == errc::not_found);
+  BOOST_TEST(succeeded(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"a"})));
+  auto a = call<caf::actor>(sup, restart_child_atom::value, std::string{"a"});
+  BOOST_REQUIRE(a);
+  BOOST_TEST(*a == child(sup, "a"));
+  BOOST_TEST(succeeded(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"f"})));
+  *flaky = true;
+  BOOST_TEST(call<caf::actor>(sup, restart_child_atom::value, std::string{"f"}).error()
+             == errc::start_failed);
+  BOOST_TEST(children(sup).size() == 2u); // the spec stays after a failed restart_child
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(delete_child_and_its_errors) {
+  auto sup = spawn_sup(flags(), {worker_child("a"), worker_child("b")});
+  BOOST_TEST(call<caf::unit_t>(sup, delete_child_atom::value, std::string{"a"}).error()
+             == errc::running);
+  BOOST_TEST(call<caf::unit_t>(sup, delete_child_atom::value, std::string{"zz"}).error()
+             == errc::not_found);
+  BOOST_TEST(succeeded(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"a"})));
+  BOOST_TEST(succeeded(call<caf::unit_t>(sup, delete_child_atom::value, std::string{"a"})));
+  BOOST_TEST(running_ids(sup) == strings{"b"});
+  BOOST_TEST(children(sup).size() == 1u);
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(get_childspec_and_its_errors) {
+  auto sup = spawn_sup(flags(), {worker_child("a", restart_type::transient)});
+  auto spec = call<child_spec>(sup, get_childspec_atom::value, std::string{"a"});
+  BOOST_REQUIRE(spec);
+  BOOST_TEST(spec->id == "a");
+  BOOST_TEST(spec->restart == restart_type::transient);
+  BOOST_TEST(call<child_spec>(sup, get_childspec_atom::value, std::string{"zz"}).error()
+             == errc::not_found);
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(calls_for_a_child_between_failed_restart_attempts_see_restarting) {
+  auto g = std::make_shared<gate>();
+  auto sup = spawn_supervisor(sys, flags(one_for_one(), 10), {gated_child("g", g)});
+  run();
+  caf::anon_send(g->last, go_atom::value);
+  run();
+  BOOST_TEST(running_ids(sup) == strings{"g"});
+  // The child crashes; its restart now waits for the new child's ready.
+  caf::anon_send(g->last, crash_atom::value, caf::error{caf::sec::runtime_error});
+  run();
+  BOOST_TEST(children(sup).front().status == child_info::state::restarting);
+  // Calls that change children wait behind the restart; reads do not.
+  auto restart = self->request(sup, caf::infinite, restart_child_atom::value, std::string{"g"});
+  auto del = self->request(sup, caf::infinite, delete_child_atom::value, std::string{"g"});
+  run();
+  BOOST_TEST(self->mailbox().empty());
+  // The new child dies during its init: the attempt failed, a retry is due.
+  caf::anon_send(g->last, crash_atom::value, caf::error{caf::sec::runtime_error});
+  run();
+  restart.receive([](caf::actor&) { BOOST_FAIL("restarted twice"); },
+                  [](caf::error& err) { BOOST_TEST(err == errc::restarting); });
+  del.receive([] { BOOST_FAIL("deleted a restarting child"); },
+              [](caf::error& err) { BOOST_TEST(err == errc::restarting); });
+  caf::anon_send(g->last, go_atom::value);
+  run();
+  BOOST_TEST(running_ids(sup) == strings{"g"});
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_child_that_cannot_answer_ready_fails_its_start) {
+  auto spec = worker_child("mute");
+  spec.ack = init_ack::on_ready_request; // but `worker` does not handle ready
+  auto sup = spawn_sup(flags(), {worker_child("a")});
+  auto got = call<caf::actor>(sup, start_child_atom::value, spec);
+  BOOST_TEST(got.error() == errc::start_failed);
+  BOOST_TEST(running_ids(sup) == strings{"a"});
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
