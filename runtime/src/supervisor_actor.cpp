@@ -527,24 +527,25 @@ void supervisor_actor::run_restart(const child_ptr& ch) {
                              std::string{"restart strategy failed: "} + e.what()));
     return;
   }
-  auto pick = [this](const std::vector<std::size_t>& indices) {
+  // Children the plan names, each once, in the plan's order. A failed restart
+  // leaves children marked restarting; the retry takes them along, so that no
+  // child is left behind whatever the strategy returns.
+  std::vector<bool> picked(children_.size(), false);
+  auto pick = [&](const std::vector<std::size_t>& indices) {
     auto result = std::make_shared<child_seq>();
     for (auto i : indices)
-      if (i < children_.size())
+      if (i < children_.size() && !picked[i]) {
+        picked[i] = true;
         result->push_back(children_[i]);
+      }
     return result;
   };
   auto to_stop = pick(plan.terminate);
+  std::fill(picked.begin(), picked.end(), false);
   auto to_start = pick(plan.restart);
-  // A failed restart leaves children marked restarting; a retry takes them
-  // along so that no child is left behind whatever the strategy returns.
-  for (auto& x : children_)
-    if (x->state == status::restarting
-        && std::find(to_start->begin(), to_start->end(), x) == to_start->end())
-      to_start->push_back(x);
-  std::stable_sort(to_start->begin(), to_start->end(), [this](auto& x, auto& y) {
-    return index_of(x) < index_of(y);
-  });
+  for (std::size_t i = 0; i < children_.size(); ++i)
+    if (!picked[i] && children_[i]->state == status::restarting)
+      to_start->push_back(children_[i]);
   stop_all(to_stop, 0, [this, to_stop, to_start] {
     if (stopping_)
       return;

@@ -1,0 +1,334 @@
+// kintsugi-bench: runs the workloads of the OTP peer benchmark
+// (shared/peers/otp/README.md) on Kintsugi and prints one JSON object per
+// line on stdout, with the peer's field names and units; progress on stderr.
+//
+//   kintsugi-bench            all workloads
+//   kintsugi-bench W1 W3      only these
+//
+// Sizes come from the same environment variables as the peer's run.sh
+// (W1_N, W1_WARM, W3_CHILDREN, W3_REPS). Every driver is an event-based actor:
+// blocking requests from outside would measure CAF's scoped_actor instead.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <fmt/core.h>
+
+#include "kintsugi/kintsugi.hpp"
+
+namespace {
+
+using namespace kintsugi;
+using clock_type = std::chrono::steady_clock;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using pong_atom = caf::atom_constant<caf::atom("pong")>;
+
+// The peer's idle gen_server: answers ping.
+caf::behavior peer_worker() {
+  return {[](ping_atom) { return pong_atom::value; }};
+}
+
+child_spec peer_worker_spec(std::string id) {
+  // The peer's spec: permanent, shutdown 5000, worker.
+  return worker_spec(std::move(id), peer_worker);
+}
+
+// Supervisor flags of the peer: intensity 1e9 within 1 s (never trips).
+supervisor_flags peer_flags(restart_strategy_ptr strategy) {
+  supervisor_flags flags;
+  flags.strategy = std::move(strategy);
+  flags.intensity = 1000000000;
+  flags.period = std::chrono::seconds{1};
+  flags.reports = null_report_sink(); // the peer's canonical runs silence the logger
+  return flags;
+}
+
+std::size_t env_or(const char* name, std::size_t fallback) {
+  if (auto value = std::getenv(name))
+    return static_cast<std::size_t>(std::strtoull(value, nullptr, 10));
+  return fallback;
+}
+
+// Nearest rank on sorted samples, index max(1, ceil(p*n)), 1-based (the peer's rule).
+double percentile(const std::vector<double>& sorted, double p) {
+  auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(p * sorted.size())));
+  return sorted[rank - 1];
+}
+
+double ns_since(clock_type::time_point t0) {
+  return std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
+}
+
+struct json_line {
+  std::string body;
+  json_line(const std::string& workload, caf::actor_system& sys) {
+    add_str("workload", workload);
+    add_str("peer", "kintsugi");
+    schedulers = static_cast<int>(sys.scheduler().num_workers());
+  }
+  json_line& add_str(const char* key, const std::string& value) {
+    body += fmt::format("{}\"{}\":\"{}\"", body.empty() ? "" : ",", key, value);
+    return *this;
+  }
+  json_line& add(const char* key, double value) {
+    body += fmt::format(",\"{}\":{:.3f}", key, value);
+    return *this;
+  }
+  json_line& add(const char* key, std::size_t value) {
+    body += fmt::format(",\"{}\":{}", key, value);
+    return *this;
+  }
+  void print() {
+    std::printf("{%s,\"schedulers\":%d}\n", body.c_str(), schedulers);
+    std::fflush(stdout);
+  }
+  int schedulers;
+};
+
+void progress(const std::string& what) {
+  std::fprintf(stderr, "[kintsugi-bench] %s\n", what.c_str());
+}
+
+// -- W1 restart_latency ------------------------------------------------------------
+// t0, crash the child (an exit signal with an abnormal reason, as exit(Child,
+// crash)), poll which_children until it lists an actor other than the old
+// one, ping the new one, t1.
+
+struct w1_state {
+  caf::actor sup;
+  caf::actor child;
+  std::size_t remaining = 0;
+  std::size_t warmup = 0;
+  std::size_t polls = 0;
+  clock_type::time_point t0;
+  std::vector<double> samples_ns;
+  std::function<void()> done;
+};
+
+caf::behavior w1_driver(caf::stateful_actor<w1_state>* self) {
+  return {[self](caf::ok_atom) {
+    auto& st = self->state;
+    std::function<void()> iteration;
+    auto poll = std::make_shared<std::function<void()>>();
+    auto step = std::make_shared<std::function<void()>>();
+    *poll = [self, poll, step] {
+      self->request(self->state.sup, caf::infinite, which_children_atom::value)
+        .then(
+          [self, poll, step](std::vector<child_info>& xs) {
+            auto& st = self->state;
+            ++st.polls;
+            if (xs.size() != 1 || !xs[0].actor || xs[0].actor == st.child) {
+              (*poll)();
+              return;
+            }
+            st.child = xs[0].actor;
+            self->request(st.child, caf::infinite, ping_atom::value)
+              .then(
+                [self, step](pong_atom) {
+                  auto& st = self->state;
+                  if (st.warmup > 0) {
+                    --st.warmup;
+                    st.polls = 0;
+                  } else {
+                    st.samples_ns.push_back(ns_since(st.t0));
+                    --st.remaining;
+                  }
+                  (*step)();
+                },
+                [self](caf::error& err) { self->quit(err); });
+          },
+          [self](caf::error& err) { self->quit(err); });
+    };
+    *step = [self, poll] {
+      auto& st = self->state;
+      if (st.remaining == 0) {
+        st.done();
+        self->quit();
+        return;
+      }
+      st.t0 = clock_type::now();
+      self->send_exit(st.child, caf::make_error(caf::sec::runtime_error, "crash"));
+      (*poll)();
+    };
+    (void) st;
+    (*step)();
+  }};
+}
+
+void run_w1(caf::actor_system& sys) {
+  auto n = env_or("W1_N", 20000);
+  auto warm = env_or("W1_WARM", 1000);
+  progress(fmt::format("W1 (N={}, warm-up {})", n, warm));
+  auto sup = start_supervisor(sys, peer_flags(one_for_one()), {peer_worker_spec("w")});
+  if (!sup) {
+    progress("W1: supervisor failed: " + render(sup.error()));
+    std::exit(1);
+  }
+  auto kids = which_children(*sup);
+  std::vector<double> samples;
+  std::size_t polls = 0;
+  {
+    auto driver = sys.spawn(w1_driver);
+    auto& st = dynamic_cast<caf::stateful_actor<w1_state>&>(
+                 *caf::actor_cast<caf::abstract_actor*>(driver))
+                 .state;
+    st.sup = *sup;
+    st.child = (*kids)[0].actor;
+    st.remaining = n;
+    st.warmup = warm;
+    st.done = [&] {
+      samples = std::move(st.samples_ns);
+      polls = st.polls;
+    };
+    caf::scoped_actor self{sys};
+    self->monitor(driver);
+    self->send(driver, caf::ok_atom::value);
+    self->receive([](caf::down_msg&) {});
+  }
+  stop(*sup, caf::exit_reason::user_shutdown);
+  std::sort(samples.begin(), samples.end());
+  auto us = [](double ns) { return ns / 1000.0; };
+  json_line line{"W1", sys};
+  line.add_str("history", "bounded")
+    .add("warmup", warm)
+    .add("polls_per_restart", static_cast<double>(polls) / static_cast<double>(n))
+    .add("median_us", us(percentile(samples, 0.5)))
+    .add("p99_us", us(percentile(samples, 0.99)))
+    .add("mean_us", us(std::accumulate(samples.begin(), samples.end(), 0.0) / samples.size()))
+    .add("min_us", us(samples.front()))
+    .add("max_us", us(samples.back()))
+    .add("n", samples.size());
+  line.print();
+}
+
+// -- W3 one_for_all_restart ----------------------------------------------------------
+// 1000 children; crash child 500; poll which_children until all 1000 actors
+// are new. 20 times.
+
+struct w3_state {
+  caf::actor sup;
+  std::size_t children = 0;
+  std::size_t remaining = 0;
+  std::set<caf::actor_id> old;
+  clock_type::time_point t0;
+  std::vector<double> samples_ns;
+  std::function<void()> done;
+};
+
+caf::behavior w3_driver(caf::stateful_actor<w3_state>* self) {
+  auto poll = std::make_shared<std::function<void()>>();
+  auto rep = std::make_shared<std::function<void()>>();
+  *poll = [self, poll, rep] {
+    self->request(self->state.sup, caf::infinite, which_children_atom::value)
+      .then(
+        [self, poll, rep](std::vector<child_info>& xs) {
+          auto& st = self->state;
+          auto fresh = std::count_if(xs.begin(), xs.end(), [&](const child_info& x) {
+            return x.actor && st.old.count(x.actor.id()) == 0;
+          });
+          if (static_cast<std::size_t>(fresh) != st.children) {
+            (*poll)();
+            return;
+          }
+          st.samples_ns.push_back(ns_since(st.t0));
+          --st.remaining;
+          (*rep)();
+        },
+        [self](caf::error& err) { self->quit(err); });
+  };
+  *rep = [self, poll] {
+    auto& st = self->state;
+    if (st.remaining == 0) {
+      st.done();
+      self->quit();
+      return;
+    }
+    self->request(st.sup, caf::infinite, which_children_atom::value)
+      .then(
+        [self, poll](std::vector<child_info>& xs) {
+          auto& st = self->state;
+          st.old.clear();
+          for (auto& x : xs)
+            st.old.insert(x.actor.id());
+          auto victim = xs[st.children / 2 - 1].actor; // id C div 2 of 1..C
+          st.t0 = clock_type::now();
+          self->send_exit(victim, caf::make_error(caf::sec::runtime_error, "crash"));
+          (*poll)();
+        },
+        [self](caf::error& err) { self->quit(err); });
+  };
+  return {[rep](caf::ok_atom) { (*rep)(); }};
+}
+
+void run_w3(caf::actor_system& sys) {
+  auto children = env_or("W3_CHILDREN", 1000);
+  auto reps = env_or("W3_REPS", 20);
+  progress(fmt::format("W3 ({} children x {})", children, reps));
+  std::vector<child_spec> specs;
+  for (std::size_t i = 1; i <= children; ++i)
+    specs.push_back(peer_worker_spec(std::to_string(i)));
+  auto sup = start_supervisor(sys, peer_flags(one_for_all()), std::move(specs));
+  if (!sup) {
+    progress("W3: supervisor failed: " + render(sup.error()));
+    std::exit(1);
+  }
+  std::vector<double> samples;
+  {
+    auto driver = sys.spawn(w3_driver);
+    auto& st = dynamic_cast<caf::stateful_actor<w3_state>&>(
+                 *caf::actor_cast<caf::abstract_actor*>(driver))
+                 .state;
+    st.sup = *sup;
+    st.children = children;
+    st.remaining = reps;
+    st.done = [&] { samples = std::move(st.samples_ns); };
+    caf::scoped_actor self{sys};
+    self->monitor(driver);
+    self->send(driver, caf::ok_atom::value);
+    self->receive([](caf::down_msg&) {});
+  }
+  stop(*sup, caf::exit_reason::user_shutdown, std::chrono::minutes{1});
+  std::sort(samples.begin(), samples.end());
+  auto ms = [](double ns) { return ns / 1e6; };
+  json_line line{"W3", sys};
+  line.add("children", children)
+    .add("median_ms", ms(percentile(samples, 0.5)))
+    .add("min_ms", ms(samples.front()))
+    .add("max_ms", ms(samples.back()))
+    .add("n", samples.size());
+  line.print();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const std::map<std::string, std::function<void(caf::actor_system&)>> workloads{
+    {"W1", run_w1},
+    {"W3", run_w3},
+  };
+  std::vector<std::string> wanted(argv + 1, argv + argc);
+  if (wanted.empty())
+    for (auto& [name, fn] : workloads)
+      wanted.push_back(name);
+  for (auto& name : wanted)
+    if (workloads.count(name) == 0) {
+      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W3)\n", name.c_str());
+      return 2;
+    }
+  caf::actor_system_config cfg;
+  configure(cfg);
+  caf::actor_system sys{cfg};
+  for (auto& name : wanted)
+    workloads.at(name)(sys);
+  return 0;
+}
