@@ -5,6 +5,7 @@
 #   ./build.sh sanitize [SAN]    the test suite under sanitizers
 #                                (SAN: address,undefined (default) or thread)
 #   ./build.sh bench [W...]      build kintsugi-bench in Release and run it
+#                                (--build-only: build it and print its path)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 jobs=$(nproc)
@@ -41,11 +42,13 @@ case "$cmd" in
   bench)
     cmake/install-deps.sh
     configure build/release -DCMAKE_BUILD_TYPE=Release -DKINTSUGI_BUILD_TESTS=OFF
-    cmake --build build/release -j "$jobs" --target kintsugi-bench
-    exec build/release/benchmarks/kintsugi-bench "$@"
+    cmake --build build/release -j "$jobs" --target kintsugi-bench >&2
+    runner=build/release/benchmarks/kintsugi-bench
+    if [ "${1:-}" = --build-only ]; then echo "$PWD/$runner"; exit 0; fi
+    exec "$runner" "$@"
     ;;
   *)
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

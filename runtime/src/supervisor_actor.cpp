@@ -73,9 +73,12 @@ caf::behavior supervisor_actor::make_behavior() {
   // kill stays a kill: CAF cannot trap it, so neither may the children.
   attach_functor([this](const caf::error& reason) {
     auto r = reason ? reason : caf::error{caf::exit_reason::user_shutdown};
-    for (auto& ch : children_)
+    for (auto& ch : children_) {
       if (ch->actor)
         caf::anon_send<caf::message_priority::high>(ch->actor, caf::exit_msg{address(), r});
+      // A pending continuation holds its own child: break the cycle.
+      ch->pending = nullptr;
+    }
   });
   set_down_handler([this](caf::down_msg& msg) { on_down(msg); });
   set_exit_handler([this](caf::exit_msg& msg) {
