@@ -17,7 +17,7 @@
 #include <functional>
 #include <map>
 #include <numeric>
-#include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -99,70 +99,99 @@ void progress(const std::string& what) {
   std::fprintf(stderr, "[kintsugi-bench] %s\n", what.c_str());
 }
 
+// What every driver keeps: samples, how many are left, and what to do at the end.
+struct driver_state {
+  caf::actor sup;
+  std::size_t remaining = 0;
+  clock_type::time_point t0;
+  std::vector<double> samples_ns;
+  // Where the samples go when the driver is done; read after its down message.
+  std::vector<double>* out = nullptr;
+};
+
+// Hands the samples over and quits once the driver has them all; true if so.
+template <class State>
+bool finished(caf::stateful_actor<State>* self) {
+  if (self->state.remaining > 0)
+    return false;
+  *self->state.out = std::move(self->state.samples_ns);
+  self->quit();
+  return true;
+}
+
+// Spawns a driver, lets `setup` fill its state, starts it with ok_atom, waits
+// until it quits and returns its samples, sorted.
+template <class State>
+std::vector<double> drive(caf::actor_system& sys, caf::behavior (*fun)(caf::stateful_actor<State>*),
+                          const std::function<void(State&)>& setup) {
+  std::vector<double> samples;
+  auto driver = sys.spawn(fun);
+  auto& st = dynamic_cast<caf::stateful_actor<State>&>(*caf::actor_cast<caf::abstract_actor*>(driver))
+               .state;
+  setup(st);
+  st.out = &samples;
+  caf::scoped_actor self{sys};
+  self->monitor(driver);
+  self->send(driver, caf::ok_atom::value);
+  self->receive([](caf::down_msg&) {});
+  std::sort(samples.begin(), samples.end());
+  return samples;
+}
+
 // -- W1 restart_latency ------------------------------------------------------------
 // t0, crash the child (an exit signal with an abnormal reason, as exit(Child,
 // crash)), poll which_children until it lists an actor other than the old
 // one, ping the new one, t1.
 
-struct w1_state {
-  caf::actor sup;
+struct w1_state : driver_state {
   caf::actor child;
-  std::size_t remaining = 0;
   std::size_t warmup = 0;
-  std::size_t polls = 0;
-  clock_type::time_point t0;
-  std::vector<double> samples_ns;
-  std::function<void()> done;
+  std::size_t polls = 0; // of the current iteration
+  std::size_t* polls_total = nullptr;
 };
 
 caf::behavior w1_driver(caf::stateful_actor<w1_state>* self) {
-  return {[self](caf::ok_atom) {
+  auto poll = std::make_shared<std::function<void()>>();
+  auto step = std::make_shared<std::function<void()>>();
+  auto fail = [self](caf::error& err) { self->quit(err); };
+  *poll = [self, poll, step, fail] {
+    self->request(self->state.sup, caf::infinite, which_children_atom::value)
+      .then(
+        [self, poll, step, fail](std::vector<child_info>& xs) {
+          auto& st = self->state;
+          ++st.polls;
+          if (xs.size() != 1 || !xs[0].actor || xs[0].actor == st.child) {
+            (*poll)();
+            return;
+          }
+          st.child = xs[0].actor;
+          self->request(st.child, caf::infinite, ping_atom::value)
+            .then(
+              [self, step](pong_atom) {
+                auto& st = self->state;
+                if (st.warmup > 0) {
+                  --st.warmup;
+                } else {
+                  st.samples_ns.push_back(ns_since(st.t0));
+                  *st.polls_total += st.polls;
+                  --st.remaining;
+                }
+                st.polls = 0;
+                (*step)();
+              },
+              fail);
+        },
+        fail);
+  };
+  *step = [self, poll] {
+    if (finished(self))
+      return;
     auto& st = self->state;
-    std::function<void()> iteration;
-    auto poll = std::make_shared<std::function<void()>>();
-    auto step = std::make_shared<std::function<void()>>();
-    *poll = [self, poll, step] {
-      self->request(self->state.sup, caf::infinite, which_children_atom::value)
-        .then(
-          [self, poll, step](std::vector<child_info>& xs) {
-            auto& st = self->state;
-            ++st.polls;
-            if (xs.size() != 1 || !xs[0].actor || xs[0].actor == st.child) {
-              (*poll)();
-              return;
-            }
-            st.child = xs[0].actor;
-            self->request(st.child, caf::infinite, ping_atom::value)
-              .then(
-                [self, step](pong_atom) {
-                  auto& st = self->state;
-                  if (st.warmup > 0) {
-                    --st.warmup;
-                    st.polls = 0;
-                  } else {
-                    st.samples_ns.push_back(ns_since(st.t0));
-                    --st.remaining;
-                  }
-                  (*step)();
-                },
-                [self](caf::error& err) { self->quit(err); });
-          },
-          [self](caf::error& err) { self->quit(err); });
-    };
-    *step = [self, poll] {
-      auto& st = self->state;
-      if (st.remaining == 0) {
-        st.done();
-        self->quit();
-        return;
-      }
-      st.t0 = clock_type::now();
-      self->send_exit(st.child, caf::make_error(caf::sec::runtime_error, "crash"));
-      (*poll)();
-    };
-    (void) st;
-    (*step)();
-  }};
+    st.t0 = clock_type::now();
+    self->send_exit(st.child, caf::make_error(caf::sec::runtime_error, "crash"));
+    (*poll)();
+  };
+  return {[step](caf::ok_atom) { (*step)(); }};
 }
 
 void run_w1(caf::actor_system& sys) {
@@ -175,28 +204,15 @@ void run_w1(caf::actor_system& sys) {
     std::exit(1);
   }
   auto kids = which_children(*sup);
-  std::vector<double> samples;
   std::size_t polls = 0;
-  {
-    auto driver = sys.spawn(w1_driver);
-    auto& st = dynamic_cast<caf::stateful_actor<w1_state>&>(
-                 *caf::actor_cast<caf::abstract_actor*>(driver))
-                 .state;
+  auto samples = drive<w1_state>(sys, w1_driver, [&](w1_state& st) {
     st.sup = *sup;
     st.child = (*kids)[0].actor;
     st.remaining = n;
     st.warmup = warm;
-    st.done = [&] {
-      samples = std::move(st.samples_ns);
-      polls = st.polls;
-    };
-    caf::scoped_actor self{sys};
-    self->monitor(driver);
-    self->send(driver, caf::ok_atom::value);
-    self->receive([](caf::down_msg&) {});
-  }
+    st.polls_total = &polls;
+  });
   stop(*sup, caf::exit_reason::user_shutdown);
-  std::sort(samples.begin(), samples.end());
   auto us = [](double ns) { return ns / 1000.0; };
   json_line line{"W1", sys};
   line.add_str("history", "bounded")
@@ -215,14 +231,9 @@ void run_w1(caf::actor_system& sys) {
 // 1000 children; crash child 500; poll which_children until all 1000 actors
 // are new. 20 times.
 
-struct w3_state {
-  caf::actor sup;
+struct w3_state : driver_state {
   std::size_t children = 0;
-  std::size_t remaining = 0;
-  std::set<caf::actor_id> old;
-  clock_type::time_point t0;
-  std::vector<double> samples_ns;
-  std::function<void()> done;
+  std::unordered_set<caf::actor_id> old;
 };
 
 caf::behavior w3_driver(caf::stateful_actor<w3_state>* self) {
@@ -247,12 +258,9 @@ caf::behavior w3_driver(caf::stateful_actor<w3_state>* self) {
         [self](caf::error& err) { self->quit(err); });
   };
   *rep = [self, poll] {
-    auto& st = self->state;
-    if (st.remaining == 0) {
-      st.done();
-      self->quit();
+    if (finished(self))
       return;
-    }
+    auto& st = self->state;
     self->request(st.sup, caf::infinite, which_children_atom::value)
       .then(
         [self, poll](std::vector<child_info>& xs) {
@@ -282,23 +290,12 @@ void run_w3(caf::actor_system& sys) {
     progress("W3: supervisor failed: " + render(sup.error()));
     std::exit(1);
   }
-  std::vector<double> samples;
-  {
-    auto driver = sys.spawn(w3_driver);
-    auto& st = dynamic_cast<caf::stateful_actor<w3_state>&>(
-                 *caf::actor_cast<caf::abstract_actor*>(driver))
-                 .state;
+  auto samples = drive<w3_state>(sys, w3_driver, [&](w3_state& st) {
     st.sup = *sup;
     st.children = children;
     st.remaining = reps;
-    st.done = [&] { samples = std::move(st.samples_ns); };
-    caf::scoped_actor self{sys};
-    self->monitor(driver);
-    self->send(driver, caf::ok_atom::value);
-    self->receive([](caf::down_msg&) {});
-  }
+  });
   stop(*sup, caf::exit_reason::user_shutdown, std::chrono::minutes{1});
-  std::sort(samples.begin(), samples.end());
   auto ms = [](double ns) { return ns / 1e6; };
   json_line line{"W3", sys};
   line.add("children", children)

@@ -16,17 +16,10 @@ caf::behavior slow_cleanup_worker(caf::event_based_actor* self) {
   return {[self](finish_atom) { self->quit(caf::exit_reason::user_shutdown); }};
 }
 
-// Records the exit reason of the actor `start` spawns, under `id`.
+// Records "id:exit reason" of the actor the spec's start spawns.
 child_spec recorded(std::string id, caf::behavior (*fun)(caf::event_based_actor*),
                     std::shared_ptr<strings> log) {
-  auto spec = worker_child(id);
-  spec.start = [id, fun, log](start_context& ctx) -> start_result {
-    auto actor = ctx.spawn(fun);
-    actor->attach_functor(
-      [id, log](const caf::error& reason) { log->push_back(id + ":" + caf::to_string(reason)); });
-    return actor;
-  };
-  return spec;
+  return logged_child(std::move(id), std::move(log), fun, true);
 }
 
 } // namespace

@@ -29,18 +29,10 @@ BOOST_AUTO_TEST_CASE(starts_children_in_order_and_answers_ready_when_all_are_up)
 
 BOOST_AUTO_TEST_CASE(a_boot_failure_stops_the_started_children_in_reverse_and_names_the_child) {
   auto log = std::make_shared<strings>();
-  auto logged = [log](std::string id) {
-    auto spec = worker_child(id);
-    spec.start = [id, log](start_context& ctx) -> start_result {
-      auto actor = ctx.spawn(worker);
-      actor->attach_functor([id, log] { log->push_back(id); });
-      return actor;
-    };
-    return spec;
-  };
   auto bad = worker_child("c");
   bad.start = failing_start(caf::make_error(caf::sec::runtime_error, "no database"));
-  auto sup = spawn_supervisor(sys, flags(), {logged("a"), logged("b"), bad, logged("d")});
+  auto sup = spawn_supervisor(sys, flags(), {logged_child("a", log), logged_child("b", log), bad,
+                                          logged_child("d", log)});
   self->monitor(sup);
   auto ready = self->request(sup, caf::infinite, ready_atom::value);
   run();

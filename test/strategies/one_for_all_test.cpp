@@ -3,20 +3,6 @@
 using namespace kintsugi;
 using namespace kintsugi::test;
 
-namespace {
-
-// A worker that appends its id to `log` when it ends.
-child_spec logged_child(std::string id, std::shared_ptr<std::vector<std::string>> log) {
-  auto spec = worker_child(id);
-  spec.start = [id, log](start_context& ctx) -> start_result {
-    auto actor = ctx.spawn(worker);
-    actor->attach_functor([id, log] { log->push_back(id); });
-    return actor;
-  };
-  return spec;
-}
-
-} // namespace
 
 BOOST_FIXTURE_TEST_SUITE(one_for_all, fixture)
 

@@ -44,6 +44,19 @@ child_spec worker_child(std::string id, restart_type restart) {
   return spec;
 }
 
+child_spec logged_child(std::string id, std::shared_ptr<std::vector<std::string>> log,
+                        caf::behavior (*fun)(caf::event_based_actor*), bool with_reason) {
+  auto spec = worker_child(id);
+  spec.start = [id, log, fun, with_reason](start_context& ctx) -> start_result {
+    auto actor = ctx.spawn(fun);
+    actor->attach_functor([id, log, with_reason](const caf::error& reason) {
+      log->push_back(with_reason ? id + ":" + caf::to_string(reason) : id);
+    });
+    return actor;
+  };
+  return spec;
+}
+
 fixture::fixture()
   : sys(prepare(cfg)),
     sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())),

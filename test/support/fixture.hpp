@@ -6,6 +6,7 @@
 // end that no actor outlived the test.
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <ostream>
 #include <string>
@@ -85,6 +86,12 @@ start_fn failing_start(caf::error reason);
 
 /// A start function that returns OTP's ignore.
 start_fn ignoring_start();
+
+/// A spec whose start spawns `fun` and appends to `log` when that actor ends:
+/// its id, or "id:reason" when `with_reason` is set.
+child_spec logged_child(std::string id, std::shared_ptr<std::vector<std::string>> log,
+                        caf::behavior (*fun)(caf::event_based_actor*) = worker,
+                        bool with_reason = false);
 
 /// A spec for `worker` with the given id and restart type.
 child_spec worker_child(std::string id, restart_type restart = restart_type::permanent);
