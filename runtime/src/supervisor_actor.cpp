@@ -564,14 +564,14 @@ void supervisor_actor::run_restart(const child_ptr& ch) {
     for (auto& x : *to_start)
       if (!x->actor)
         x->state = status::restarting;
-    start_all(to_start, 0, [this, to_start](const child_ptr& failed, const caf::error& err) {
+    start_all(to_start, 0, [this, to_start](const child_ptr& failed, const caf::error&) {
       for (auto& x : *to_start)
         if (x->actor && x->state == status::running && x != failed)
           emit(report_kind::child_restarted, x, {}, x->actor.address());
       if (failed) {
-        (void) err; // reported by start()
-        // OTP's try_again_restart: each failed attempt counts as a restart,
-        // and the retry goes through the mailbox so that calls keep working.
+        // start() has reported the failure. As OTP's try_again_restart, each
+        // failed attempt counts as a restart, and the retry goes through the
+        // mailbox so that calls keep working meanwhile.
         for (auto& x : *to_start)
           if (!x->actor && !x->removed)
             x->state = status::restarting;
