@@ -92,11 +92,12 @@ private:
   caf::error reason_;
 };
 
-/// Handed to a start function; it runs inside the supervisor.
+/// Handed to a start function; it runs inside the supervisor and is valid only
+/// during that call.
 class start_context {
 public:
-  start_context(caf::local_actor& supervisor, report_sink reports)
-    : supervisor_(&supervisor), reports_(std::move(reports)) {}
+  start_context(caf::local_actor& supervisor, const report_sink& reports)
+    : supervisor_(&supervisor), reports_(&reports) {}
 
   /// Spawns the child from the supervisor's own execution context. Do not
   /// link it to the supervisor: the supervisor monitors it and makes sure it
@@ -112,11 +113,12 @@ public:
   caf::local_actor& supervisor() const noexcept { return *supervisor_; }
 
   /// The supervisor's report sink; a child supervisor inherits it.
-  const report_sink& reports() const noexcept { return reports_; }
+  const report_sink& reports() const noexcept { return *reports_; }
 
 private:
   caf::local_actor* supervisor_;
-  report_sink reports_;
+  // Not a copy: a restart must not copy the sink's function object.
+  const report_sink* reports_;
 };
 
 /// Starts a child. Runs inside the supervisor: it must not block.

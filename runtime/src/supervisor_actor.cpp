@@ -478,7 +478,7 @@ void supervisor_actor::on_down(caf::down_msg& msg) {
       break;
     }
     case status::running:
-      child_exited(ch, msg.reason);
+      child_exited(ch, msg.source, msg.reason);
       break;
     case status::idle:
     case status::restarting:
@@ -486,8 +486,9 @@ void supervisor_actor::on_down(caf::down_msg& msg) {
   }
 }
 
-void supervisor_actor::child_exited(const child_ptr& ch, const caf::error& reason) {
-  emit(report_kind::child_exited, ch, reason, {});
+void supervisor_actor::child_exited(const child_ptr& ch, caf::actor_addr actor,
+                                    const caf::error& reason) {
+  emit(report_kind::child_exited, ch, reason, std::move(actor));
   if (stopping_)
     return;
   auto restart = ch->spec.restart == restart_type::permanent

@@ -100,7 +100,7 @@ private:
 
   void boot();
   void on_down(caf::down_msg& msg);
-  void child_exited(const child_ptr& ch, const caf::error& reason);
+  void child_exited(const child_ptr& ch, caf::actor_addr actor, const caf::error& reason);
   // Counts a restart; gives up and returns false when the intensity is exceeded.
   bool count_restart();
   void schedule_restart(const child_ptr& ch);

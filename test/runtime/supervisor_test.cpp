@@ -124,9 +124,17 @@ BOOST_AUTO_TEST_CASE(temporary_children_are_never_restarted_and_forgotten) {
 BOOST_AUTO_TEST_CASE(a_third_party_kill_of_a_child_does_not_reach_the_supervisor) {
   auto sup = spawn_sup(flags(), {worker_child("a")});
   auto a = child(sup, "a");
+  take_reports();
   caf::anon_send_exit(a, caf::exit_reason::kill);
   run();
   BOOST_TEST(!is_dead(sup));
+  // The report names the actor that ended and its reason.
+  auto exited = std::find_if(reports.begin(), reports.end(), [](const report& r) {
+    return r.kind == report_kind::child_exited;
+  });
+  BOOST_REQUIRE(exited != reports.end());
+  BOOST_TEST((exited->child == a.address()));
+  BOOST_TEST(exited->reason == caf::exit_reason::kill);
   BOOST_TEST(child(sup, "a") != a);
   BOOST_TEST(child(sup, "a"));
   self->send_exit(sup, caf::exit_reason::user_shutdown);
