@@ -101,21 +101,17 @@ caf::behavior supervisor_actor::make_behavior() {
       return rp;
     },
     [this](which_children_atom) -> caf::result<std::vector<child_info>> {
-      if (stopping_)
-        return make_error(errc::supervisor_stopping);
-      return which_children();
+      return read<std::vector<child_info>>([this] { return which_children(); });
     },
     [this](count_children_atom) -> caf::result<child_counts> {
-      if (stopping_)
-        return make_error(errc::supervisor_stopping);
-      return count_children();
+      return read<child_counts>([this] { return count_children(); });
     },
-    [this](get_childspec_atom, const std::string& id) -> caf::result<child_spec> {
-      if (stopping_)
-        return make_error(errc::supervisor_stopping);
-      if (auto ch = find(id))
-        return ch->spec;
-      return make_error(errc::not_found, id);
+    [this](get_childspec_atom, std::string& id) -> caf::result<child_spec> {
+      return read<child_spec>([this, id]() -> caf::expected<child_spec> {
+        if (auto ch = find(id))
+          return ch->spec;
+        return make_error(errc::not_found, id);
+      });
     },
     [this](start_child_atom, child_spec& spec) -> caf::result<caf::actor> {
       if (auto err = validate_child(flags_, spec))
@@ -220,12 +216,7 @@ caf::behavior supervisor_actor::make_behavior() {
         [rp](const caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },
-    [this](shutdown_timeout_atom, caf::actor_id id) {
-      // Stale timeouts are expected: delayed messages cannot be cancelled.
-      auto i = by_actor_.find(id);
-      if (i != by_actor_.end() && i->second->state == status::stopping)
-        send_exit_now(i->second->actor, caf::exit_reason::kill);
-    },
+    [this](shutdown_timeout_atom, int64_t target) { on_shutdown_timer(target); },
     [this](try_again_atom) {
       auto ch = std::move(retries_.front());
       retries_.pop_front();
@@ -362,8 +353,72 @@ void supervisor_actor::stop(const child_ptr& ch, continuation done) {
     return;
   }
   send_exit_now(ch->actor, caf::exit_reason::user_shutdown);
-  if (policy.what() == shutdown_policy::kind::timeout)
-    delayed_send(this, policy.after(), shutdown_timeout_atom::value, ch->actor.id());
+  if (policy.what() == shutdown_policy::kind::timeout) {
+    ch->deadline = deadlines_.emplace(clock().now() + policy.after(), ch);
+    ch->has_deadline = true;
+    arm_shutdown_timer();
+  }
+}
+
+void supervisor_actor::arm_shutdown_timer() {
+  // One timer for all stopping children, set for the earliest deadline: a
+  // timer per stop would wake CAF's timer thread once per child.
+  if (deadlines_.empty())
+    return;
+  auto earliest = deadlines_.begin()->first;
+  if (timer_armed_ && timer_at_ <= earliest)
+    return;
+  timer_armed_ = true;
+  timer_at_ = earliest;
+  auto delay = std::max(earliest - clock().now(), caf::actor_clock::duration_type::zero());
+  delayed_send(this, delay, shutdown_timeout_atom::value,
+               static_cast<int64_t>(earliest.time_since_epoch().count()));
+}
+
+void supervisor_actor::on_shutdown_timer(int64_t target) {
+  auto now = clock().now();
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+    auto ch = deadlines_.begin()->second;
+    clear_deadline(*ch);
+    if (ch->state == status::stopping)
+      send_exit_now(ch->actor, caf::exit_reason::kill);
+  }
+  // Delayed messages cannot be cancelled: a timer replaced by an earlier one
+  // still arrives, and only the current one re-arms.
+  if (timer_armed_ && target == timer_at_.time_since_epoch().count()) {
+    timer_armed_ = false;
+    arm_shutdown_timer();
+  }
+}
+
+void supervisor_actor::clear_deadline(child& ch) {
+  if (ch.has_deadline) {
+    deadlines_.erase(ch.deadline);
+    ch.has_deadline = false;
+  }
+}
+
+template <class T, class F>
+caf::result<T> supervisor_actor::read(F fun) {
+  if (stopping_)
+    return make_error(errc::supervisor_stopping);
+  // As in OTP, a call waits while the supervisor is busy changing children
+  // (a boot, a restart plan, a start or stop); between jobs, and so between
+  // the attempts of a failing restart, it is answered at once.
+  if (!busy_ && jobs_.empty())
+    return fun();
+  auto rp = make_response_promise<T>();
+  add_job(
+    [this, rp, fun{std::move(fun)}]() mutable {
+      caf::expected<T> result{fun()};
+      if (result)
+        rp.deliver(std::move(*result));
+      else
+        rp.deliver(std::move(result.error()));
+      job_done();
+    },
+    [rp](const caf::error& err) mutable { rp.deliver(err); });
+  return rp;
 }
 
 void supervisor_actor::start_all(std::shared_ptr<child_seq> list, std::size_t pos,
@@ -455,6 +510,7 @@ void supervisor_actor::on_down(caf::down_msg& msg) {
     return;
   auto ch = std::move(i->second);
   by_actor_.erase(i);
+  clear_deadline(*ch);
   ch->actor = nullptr;
   auto previous = ch->state;
   ch->state = status::idle;

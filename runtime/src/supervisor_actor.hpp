@@ -12,12 +12,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include <caf/actor_clock.hpp>
 #include <caf/event_based_actor.hpp>
 
 #include "kintsugi/child_spec.hpp"
@@ -48,6 +50,9 @@ private:
   // Called with an empty error on success.
   using continuation = std::function<void(const caf::error&)>;
 
+  struct child;
+  using deadline_map = std::multimap<caf::actor_clock::time_point, std::shared_ptr<child>>;
+
   struct child {
     child_spec spec;
     caf::actor actor;
@@ -57,6 +62,9 @@ private:
     caf::error start_error;
     // Completes the current start or stop when the down message arrives.
     continuation pending;
+    // When a stop by timeout turns into a kill.
+    deadline_map::iterator deadline;
+    bool has_deadline = false;
   };
 
   using child_ptr = std::shared_ptr<child>;
@@ -88,6 +96,9 @@ private:
   // Stops `ch` by its shutdown policy; `done` runs once its actor has ended
   // (at once when it has none).
   void stop(const child_ptr& ch, continuation done);
+  void arm_shutdown_timer();
+  void on_shutdown_timer(int64_t target);
+  void clear_deadline(child& ch);
 
   // Starts `list` in order, each fully up before the next; stops at the first
   // failure and passes the child that failed.
@@ -111,6 +122,10 @@ private:
 
   // -- management --------------------------------------------------------------------
 
+  // Answers a read now, or after the job in progress.
+  template <class T, class F>
+  caf::result<T> read(F fun);
+
   std::vector<child_info> which_children() const;
   child_counts count_children() const;
   child_ptr find(const std::string& id) const;
@@ -128,6 +143,9 @@ private:
   child_seq children_;
   std::unordered_map<caf::actor_id, child_ptr> by_actor_;
   std::deque<job> jobs_;
+  deadline_map deadlines_;
+  bool timer_armed_ = false;
+  caf::actor_clock::time_point timer_at_;
   bool busy_ = false;
   bool running_jobs_ = false;
   bool booted_ = false;

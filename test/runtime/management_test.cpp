@@ -173,22 +173,45 @@ BOOST_AUTO_TEST_CASE(calls_for_a_child_between_failed_restart_attempts_see_resta
   // The child crashes; its restart now waits for the new child's ready.
   caf::anon_send(g->last, crash_atom::value, caf::error{caf::sec::runtime_error});
   run();
-  BOOST_TEST(children(sup).front().status == child_info::state::restarting);
-  // Calls that change children wait behind the restart; reads do not.
+  // Calls wait behind the restart in progress, as in OTP.
   auto restart = self->request(sup, caf::infinite, restart_child_atom::value, std::string{"g"});
   auto del = self->request(sup, caf::infinite, delete_child_atom::value, std::string{"g"});
+  auto which = self->request(sup, caf::infinite, which_children_atom::value);
   run();
   BOOST_TEST(self->mailbox().empty());
-  // The new child dies during its init: the attempt failed, a retry is due.
+  // The new child dies during its init: the attempt failed, a retry is due,
+  // and the calls are answered before it.
   caf::anon_send(g->last, crash_atom::value, caf::error{caf::sec::runtime_error});
   run();
   restart.receive([](caf::actor&) { BOOST_FAIL("restarted twice"); },
                   [](caf::error& err) { BOOST_TEST(err == errc::restarting); });
   del.receive([] { BOOST_FAIL("deleted a restarting child"); },
               [](caf::error& err) { BOOST_TEST(err == errc::restarting); });
+  which.receive(
+    [](std::vector<child_info>& xs) {
+      BOOST_REQUIRE_EQUAL(xs.size(), 1u);
+      BOOST_TEST(xs[0].status == child_info::state::restarting);
+    },
+    [](caf::error& err) { BOOST_FAIL(render(err)); });
   caf::anon_send(g->last, go_atom::value);
   run();
   BOOST_TEST(running_ids(sup) == strings{"g"});
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(reads_wait_for_a_start_in_progress_and_see_its_outcome) {
+  auto g = std::make_shared<gate>();
+  auto sup = spawn_sup(flags(), {worker_child("a")});
+  auto started = self->request(sup, caf::infinite, start_child_atom::value, gated_child("g", g));
+  auto counts = self->request(sup, caf::infinite, count_children_atom::value);
+  run();
+  BOOST_TEST(self->mailbox().empty()); // g has not said it is up
+  caf::anon_send(g->last, go_atom::value);
+  run();
+  started.receive([&](caf::actor& x) { BOOST_TEST(x == g->last); },
+                  [](caf::error& err) { BOOST_FAIL(render(err)); });
+  counts.receive([](child_counts& x) { BOOST_TEST(x.active == 2u); },
+                 [](caf::error& err) { BOOST_FAIL(render(err)); });
   self->send_exit(sup, caf::exit_reason::user_shutdown);
 }
 

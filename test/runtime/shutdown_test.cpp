@@ -76,6 +76,29 @@ BOOST_AUTO_TEST_CASE(a_timeout_kills_a_child_that_ignores_the_shutdown) {
   self->send_exit(sup, caf::exit_reason::user_shutdown);
 }
 
+BOOST_AUTO_TEST_CASE(a_shorter_timeout_after_a_longer_one_still_fires_on_time) {
+  auto log = std::make_shared<strings>();
+  auto b = recorded("b", stubborn_worker, log);
+  b.shutdown = shutdown_policy::timeout(100ms);
+  auto a = recorded("a", worker, log);
+  a.shutdown = shutdown_policy::timeout(1000ms);
+  auto sup = spawn_sup(flags(), {b, a});
+  // a stops first (reverse order) and leaves a timer for 1000 ms behind.
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+  run();
+  BOOST_TEST(*log == strings{"a:exit_reason(user_shutdown)"});
+  sched.advance_time(99ms);
+  run();
+  BOOST_TEST(log->size() == 1u);
+  sched.advance_time(1ms);
+  run();
+  BOOST_TEST(*log == (strings{"a:exit_reason(user_shutdown)", "b:exit_reason(kill)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(is_dead(sup));
+  sched.advance_time(1s); // the stale 1000 ms timer finds nothing to do
+  run();
+}
+
 BOOST_AUTO_TEST_CASE(a_child_that_ends_within_its_timeout_is_not_killed) {
   auto log = std::make_shared<strings>();
   auto spec = recorded("s", slow_cleanup_worker, log);
