@@ -4,6 +4,7 @@
 //
 //   kintsugi-bench            all workloads
 //   kintsugi-bench W1 W3      only these
+//   kintsugi-bench W1 --scheduler.policy=stealing   with other CAF settings
 //
 // Sizes come from the same environment variables as the peer's run.sh
 // (W1_N, W1_WARM, W3_CHILDREN, W3_REPS). Every driver is an event-based actor:
@@ -313,7 +314,12 @@ int main(int argc, char** argv) {
     {"W1", run_w1},
     {"W3", run_w3},
   };
-  std::vector<std::string> wanted(argv + 1, argv + argc);
+  // Workload names, then CAF options (--scheduler.policy=stealing, ...) that
+  // override Kintsugi's recommended settings, to measure others.
+  std::vector<std::string> wanted;
+  std::vector<std::string> caf_options;
+  for (auto i = 1; i < argc; ++i)
+    (std::string{argv[i]}.rfind("--", 0) == 0 ? caf_options : wanted).push_back(argv[i]);
   if (wanted.empty())
     for (auto& [name, fn] : workloads)
       wanted.push_back(name);
@@ -323,6 +329,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   caf::actor_system_config cfg;
+  if (auto err = cfg.parse(caf_options)) {
+    std::fprintf(stderr, "kintsugi-bench: %s\n", cfg.render(err).c_str());
+    return 2;
+  }
   configure(cfg);
   caf::actor_system sys{cfg};
   for (auto& name : wanted)

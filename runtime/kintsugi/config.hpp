@@ -8,17 +8,20 @@
 namespace kintsugi {
 
 /// Prepares `cfg` for supervision trees: registers the `kintsugi` error
-/// category (so `sys.render(err)` spells out Kintsugi's codes) and picks the
-/// scheduler Kintsugi recommends, unless the configuration already names one:
-/// the `sharing` policy with one worker per core.
+/// category (so `sys.render(err)` spells out Kintsugi's codes) and, unless the
+/// configuration already names a scheduler policy, installs the scheduler
+/// Kintsugi recommends: one worker per core sharing one job queue, where an
+/// idle worker spins for up to 50 µs before it sleeps.
 ///
 /// Why: a restart is a chain of short hops between two or three actors (the
 /// child exits, the supervisor hears of it, starts a new child, waits for its
-/// first message). CAF's default work-stealing scheduler starts 4 workers
-/// even on 2 cores, puts an actor woken by another at the front of that
-/// worker's own queue, and lets idle workers sleep 50 µs to 10 ms; two actors
-/// that keep waking each other then starve the rest. With a shared queue the
-/// same hop costs about 1 µs (see the README's benchmark table).
+/// init). CAF's default work-stealing scheduler starts 4 workers even on 2
+/// cores, puts an actor woken by another at the front of that worker's own
+/// queue, and lets idle workers sleep 50 µs to 10 ms; CAF's work-sharing
+/// scheduler puts every idle worker to sleep at once, so each hop pays a
+/// futex wake-up. Spinning first, as BEAM's schedulers do, halves the restart
+/// latency (see the README's benchmark table). The price is up to 50 µs of
+/// busy CPU per worker each time it runs out of work.
 caf::actor_system_config& configure(caf::actor_system_config& cfg);
 
 } // namespace kintsugi

@@ -7,9 +7,11 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 #include <caf/make_message.hpp>
+#include <caf/scheduler/coordinator.hpp>
 #include <caf/settings.hpp>
 
 #include "kintsugi/error.hpp"
+#include "spinning_work_sharing.hpp"
 
 namespace kintsugi {
 
@@ -19,9 +21,9 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg) {
                            return render(make_error(static_cast<errc>(code), ctx));
                          });
   if (caf::get_if(&cfg.content, "scheduler.policy") == nullptr) {
-    cfg.set("scheduler.policy", caf::atom("sharing"));
     auto cores = std::max(1u, std::thread::hardware_concurrency());
     cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
+    cfg.load<caf::scheduler::coordinator<detail::spinning_work_sharing>>();
   }
   return cfg;
 }

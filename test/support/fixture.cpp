@@ -5,10 +5,10 @@ namespace kintsugi::test {
 namespace {
 
 caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
-  configure(cfg);
+  // Before configure(), which keeps a scheduler that is already chosen.
   cfg.set("scheduler.policy", caf::atom("testing"));
   cfg.set("logger.verbosity", caf::atom("quiet"));
-  return cfg;
+  return configure(cfg);
 }
 
 } // namespace
