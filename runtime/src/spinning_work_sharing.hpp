@@ -81,9 +81,11 @@ public:
         if (!data.queue.empty())
           return pop(data);
       }
+      // No PAUSE instruction here: on KVM guests, pause-loop exiting lets the
+      // host deschedule a vCPU that spins on PAUSE, and W1 measured a bimodal
+      // 7 or 19 us median with it, 7 us without.
       if (i % 64 == 0 && std::chrono::steady_clock::now() >= deadline)
         break;
-      relax();
     }
     std::unique_lock<std::mutex> guard{data.lock};
     ++data.sleepers;
@@ -111,12 +113,6 @@ private:
     data.queue.pop_front();
     data.queued.fetch_sub(1, std::memory_order_relaxed);
     return job;
-  }
-
-  static void relax() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
   }
 };
 
