@@ -16,13 +16,18 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <utility>
 
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
+#include <caf/detail/type_list.hpp>
+#include <caf/detail/type_traits.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/local_actor.hpp>
 
+#include "kintsugi/error.hpp"
 #include "kintsugi/report.hpp"
 
 namespace kintsugi {
@@ -162,13 +167,38 @@ struct child_spec {
 /// Checks one spec; the error (`errc::invalid_spec`) names the problem.
 caf::error validate(const child_spec& spec);
 
+namespace detail {
+
+// Wraps a CAF actor function so that the actor's exceptions end it with their
+// text (`exception_reason`); the function may take `self` first or not.
+template <class F, class... Ts>
+auto keep_exception_text(F fun) {
+  using trait = typename caf::detail::get_callable_trait<F>::type;
+  using first = typename caf::detail::tl_head<typename trait::arg_types>::type;
+  if constexpr (std::is_pointer_v<first>) {
+    return [fun](first self, Ts... xs) {
+      self->set_exception_handler(exception_reason);
+      return fun(self, std::move(xs)...);
+    };
+  } else {
+    return [fun](caf::event_based_actor* self, Ts... xs) {
+      self->set_exception_handler(exception_reason);
+      return fun(std::move(xs)...);
+    };
+  }
+}
+
+} // namespace detail
+
 /// A worker spec whose start spawns `fun(args...)` (a CAF function-based actor,
-/// taking `self` first or not) as a permanent worker.
+/// taking `self` first or not) as a permanent worker. An exception that ends
+/// the actor becomes a `sec::runtime_error` carrying its `what()`.
 template <class F, class... Ts>
 child_spec worker_spec(std::string id, F fun, Ts... args) {
   child_spec spec;
   spec.id = std::move(id);
-  spec.start = [fun, args...](start_context& ctx) -> start_result {
+  spec.start = [fun{detail::keep_exception_text<F, Ts...>(std::move(fun))},
+                args...](start_context& ctx) -> start_result {
     return ctx.spawn(fun, args...);
   };
   return spec;

@@ -8,6 +8,7 @@
 /// the child's own reason.
 
 #include <cstdint>
+#include <exception>
 #include <string>
 
 #include <caf/atom.hpp>
@@ -73,6 +74,13 @@ caf::error shutdown_reason(std::string what);
 /// `kintsugi::errc::shutdown` (`{shutdown, Term}`). Every other reason,
 /// including `sec::runtime_error` from an uncaught exception, is abnormal.
 bool is_normal_exit(const caf::error& reason) noexcept;
+
+/// An exception handler for CAF actors (`self->set_exception_handler(
+/// kintsugi::exception_reason)`): the actor still ends, with
+/// `sec::runtime_error` as CAF's default gives, but the reason carries the
+/// exception's `what()`, so reports say what went wrong. `worker_spec`
+/// installs it on the actors it starts.
+caf::error exception_reason(std::exception_ptr& ep);
 
 /// A readable rendering of any error, with Kintsugi's codes spelled out.
 std::string render(const caf::error& err);

@@ -49,6 +49,16 @@ bool is_normal_exit(const caf::error& reason) noexcept {
   return !reason || reason == caf::exit_reason::user_shutdown || reason == errc::shutdown;
 }
 
+caf::error exception_reason(std::exception_ptr& ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    return caf::make_error(caf::sec::runtime_error, std::string{e.what()});
+  } catch (...) {
+    return caf::make_error(caf::sec::runtime_error, std::string{"unknown exception"});
+  }
+}
+
 std::string render(const caf::error& err) {
   if (!err)
     return "normal";

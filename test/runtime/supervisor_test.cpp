@@ -54,6 +54,7 @@ BOOST_AUTO_TEST_CASE(a_child_that_dies_during_init_fails_the_start) {
   BOOST_TEST(reason == errc::start_failed);
   BOOST_TEST(render(reason).find("child \"bad\": system_error(runtime_error") != std::string::npos,
              render(reason));
+  BOOST_TEST(render(reason).find("cannot initialise") != std::string::npos, render(reason));
 }
 
 BOOST_AUTO_TEST_CASE(ignore_keeps_the_spec_without_an_actor_except_for_temporary_children) {
@@ -97,8 +98,16 @@ BOOST_AUTO_TEST_CASE(transient_children_are_restarted_only_after_an_abnormal_exi
   auto x = child(sup, "x");
   crash(x, caf::sec::runtime_error);                          // abnormal
   auto e = child(sup, "e");
+  take_reports();
   caf::anon_send(e, throw_atom::value);                       // uncaught exception
   run();
+  auto exited = std::find_if(reports.begin(), reports.end(), [](const report& r) {
+    return r.kind == report_kind::child_exited;
+  });
+  BOOST_REQUIRE(exited != reports.end());
+  BOOST_TEST(exited->reason == caf::sec::runtime_error);
+  BOOST_TEST(render(exited->reason).find("thrown on request") != std::string::npos,
+             render(exited->reason));
   auto infos = children(sup);
   BOOST_REQUIRE_EQUAL(infos.size(), 5u); // transient specs are kept
   for (int i = 0; i < 3; ++i)
