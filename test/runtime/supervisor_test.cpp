@@ -101,13 +101,10 @@ BOOST_AUTO_TEST_CASE(transient_children_are_restarted_only_after_an_abnormal_exi
   take_reports();
   caf::anon_send(e, throw_atom::value);                       // uncaught exception
   run();
-  auto exited = std::find_if(reports.begin(), reports.end(), [](const report& r) {
-    return r.kind == report_kind::child_exited;
-  });
-  BOOST_REQUIRE(exited != reports.end());
-  BOOST_TEST(exited->reason == caf::sec::runtime_error);
-  BOOST_TEST(render(exited->reason).find("thrown on request") != std::string::npos,
-             render(exited->reason));
+  auto exited = first_report(report_kind::child_exited);
+  BOOST_TEST(exited.reason == caf::sec::runtime_error);
+  BOOST_TEST(render(exited.reason).find("thrown on request") != std::string::npos,
+             render(exited.reason));
   auto infos = children(sup);
   BOOST_REQUIRE_EQUAL(infos.size(), 5u); // transient specs are kept
   for (int i = 0; i < 3; ++i)
@@ -138,12 +135,9 @@ BOOST_AUTO_TEST_CASE(a_third_party_kill_of_a_child_does_not_reach_the_supervisor
   run();
   BOOST_TEST(!is_dead(sup));
   // The report names the actor that ended and its reason.
-  auto exited = std::find_if(reports.begin(), reports.end(), [](const report& r) {
-    return r.kind == report_kind::child_exited;
-  });
-  BOOST_REQUIRE(exited != reports.end());
-  BOOST_TEST((exited->child == a.address()));
-  BOOST_TEST(exited->reason == caf::exit_reason::kill);
+  auto exited = first_report(report_kind::child_exited);
+  BOOST_TEST((exited.child == a.address()));
+  BOOST_TEST(exited.reason == caf::exit_reason::kill);
   BOOST_TEST(child(sup, "a") != a);
   BOOST_TEST(child(sup, "a"));
   self->send_exit(sup, caf::exit_reason::user_shutdown);

@@ -125,6 +125,15 @@ bool fixture::is_dead(const caf::actor& who) {
   return caf::actor_cast<caf::abstract_actor*>(who)->getf(caf::abstract_actor::is_terminated_flag);
 }
 
+report fixture::first_report(report_kind kind) {
+  std::lock_guard<std::mutex> guard{reports_mtx_};
+  for (auto& r : reports)
+    if (r.kind == kind)
+      return r;
+  BOOST_FAIL("no " << to_string(kind) << " report");
+  return {};
+}
+
 std::vector<std::string> fixture::take_reports() {
   std::lock_guard<std::mutex> guard{reports_mtx_};
   std::vector<std::string> result;

@@ -158,6 +158,9 @@ public:
   /// Whether `who` has terminated.
   static bool is_dead(const caf::actor& who);
 
+  /// The first captured report of `kind`; fails the test if there is none.
+  report first_report(report_kind kind);
+
   /// Captured reports as "kind:child" strings, in order; cleared on read.
   std::vector<std::string> take_reports();
   std::vector<report> reports;
