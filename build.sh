@@ -34,8 +34,13 @@ case "$cmd" in
     san=${1:-address,undefined}
     cmake/install-deps.sh
     dir=build/sanitize-${san//,/-}
+    extra=()
+    # ThreadSanitizer needs a CAF it can see into (cmake/build-caf-tsan.sh).
+    case "$san" in *thread*)
+      extra+=(-DCAF_CORE_LIBRARY="$(cmake/build-caf-tsan.sh build/caf-tsan)");;
+    esac
     configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DKINTSUGI_SANITIZERS="$san" \
-      -DKINTSUGI_BUILD_BENCHMARKS=OFF -DKINTSUGI_BUILD_EXAMPLES=OFF
+      -DKINTSUGI_BUILD_BENCHMARKS=OFF -DKINTSUGI_BUILD_EXAMPLES=OFF "${extra[@]}"
     cmake --build "$dir" -j "$jobs"
     ctest --test-dir "$dir" --output-on-failure -j "$jobs"
     ;;
