@@ -28,6 +28,7 @@
 #include <caf/local_actor.hpp>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/registry.hpp"
 #include "kintsugi/report.hpp"
 
 namespace kintsugi {
@@ -159,6 +160,10 @@ struct child_spec {
   /// Only a transient or temporary child may be significant.
   bool significant = false;
   init_ack ack = init_ack::on_init;
+  /// When set, the supervisor registers each actor it starts for this child
+  /// under this name; a start whose name is taken fails with
+  /// `errc::already_registered`. The name is released when the actor ends.
+  std::optional<registered_name> name;
 
   /// `shutdown`, or the default for `type`.
   shutdown_policy effective_shutdown() const noexcept;

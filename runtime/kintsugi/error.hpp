@@ -48,6 +48,8 @@ enum class errc : uint8_t {
   not_supported,
   /// A blocking helper gave up waiting for the reply.
   timeout,
+  /// A name is taken; the context holds the name and the actor that holds it.
+  already_registered,
 };
 
 /// Renders a code as its name, e.g. "not_found".

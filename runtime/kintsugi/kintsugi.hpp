@@ -6,6 +6,7 @@
 #include "kintsugi/child_spec.hpp"
 #include "kintsugi/config.hpp"
 #include "kintsugi/error.hpp"
+#include "kintsugi/registry.hpp"
 #include "kintsugi/report.hpp"
 #include "kintsugi/restart_intensity.hpp"
 #include "kintsugi/strategies/one_for_all.hpp"

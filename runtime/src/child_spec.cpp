@@ -58,6 +58,8 @@ caf::error validate(const child_spec& spec) {
   if (spec.shutdown && spec.shutdown->what() == shutdown_policy::kind::timeout
       && spec.shutdown->after().count() < 0)
     return invalid("negative shutdown timeout");
+  if (spec.name && (!spec.name->where || spec.name->name.empty()))
+    return invalid("a name needs a registry and a non-empty name");
   if (spec.significant && spec.restart == restart_type::permanent)
     return invalid("a permanent child cannot be significant");
   return {};

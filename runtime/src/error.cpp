@@ -21,6 +21,7 @@ const char* to_string(errc code) noexcept {
     case errc::supervisor_stopping: return "supervisor_stopping";
     case errc::not_supported: return "not_supported";
     case errc::timeout: return "timeout";
+    case errc::already_registered: return "already_registered";
   }
   return "unknown";
 }

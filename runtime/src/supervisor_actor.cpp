@@ -276,6 +276,15 @@ void supervisor_actor::start(const child_ptr& ch, continuation done) {
   ch->pending = std::move(done);
   by_actor_.emplace(ch->actor.id(), ch);
   monitor(ch->actor);
+  // Registered before its init completes, as OTP registers a gen_server
+  // before init/1: messages sent by name wait in its mailbox.
+  if (ch->spec.name) {
+    auto& name = *ch->spec.name;
+    if (auto err = name.where->register_name(name.name, ch->actor)) {
+      init_failed(ch, ch->actor, std::move(err));
+      return;
+    }
+  }
   await_init(ch, ch->actor);
 }
 
