@@ -108,7 +108,14 @@ public:
   /// Spawns the child from the supervisor's own execution context. Do not
   /// link it to the supervisor: the supervisor monitors it and makes sure it
   /// never outlives the supervisor.
-  template <caf::spawn_options Os = caf::no_spawn_options, class F, class... Ts>
+  ///
+  /// The child is spawned with `lazy_init`: it runs its behaviour function
+  /// when the supervisor's init probe arrives, so that probe is the first
+  /// message it handles and its start completes even if it quits right after
+  /// its init (as OTP acknowledges init before any other message). A child
+  /// spawned otherwise may handle messages of its own first; if it ends before
+  /// it has answered the probe, its start fails.
+  template <caf::spawn_options Os = caf::lazy_init, class F, class... Ts>
   caf::actor spawn(F fun, Ts&&... xs) {
     return supervisor_->spawn<Os>(std::move(fun), std::forward<Ts>(xs)...);
   }

@@ -3,6 +3,7 @@
 /// @file
 /// Kintsugi: Erlang/OTP's supervision for CAF. Include this for everything.
 
+#include "kintsugi/application.hpp"
 #include "kintsugi/child_spec.hpp"
 #include "kintsugi/config.hpp"
 #include "kintsugi/deferred_init.hpp"

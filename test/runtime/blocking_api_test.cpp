@@ -7,33 +7,6 @@ using namespace kintsugi;
 using namespace kintsugi::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-using strings = std::vector<std::string>;
-
-struct live_fixture {
-  static caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
-    configure(cfg);
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    return cfg;
-  }
-
-  live_fixture() : sys(prepare(cfg)) {
-    flags.reports = null_report_sink();
-  }
-
-  ~live_fixture() {
-    // Every test stops what it started; wait for the actors to be gone.
-    sys.registry().await_running_count_equal(0);
-  }
-
-  caf::actor_system_config cfg;
-  caf::actor_system sys;
-  supervisor_flags flags;
-};
-
-} // namespace
-
 BOOST_FIXTURE_TEST_SUITE(blocking_api, live_fixture)
 
 BOOST_AUTO_TEST_CASE(every_helper_works_from_outside_actors) {

@@ -80,13 +80,7 @@ BOOST_AUTO_TEST_CASE(a_supervisor_counts_the_child_started_before_its_continuati
 
 // The same ordering proof on the real multi-threaded scheduler, with the flood
 // racing the actor's initialisation.
-struct live_system {};
-
-BOOST_FIXTURE_TEST_CASE(under_a_flood_on_real_threads, live_system) {
-  caf::actor_system_config cfg;
-  configure(cfg);
-  cfg.set("logger.verbosity", caf::atom("quiet"));
-  caf::actor_system sys{cfg};
+BOOST_FIXTURE_TEST_CASE(under_a_flood_on_real_threads, live_fixture) {
   constexpr int n = 100000;
   for (int round = 0; round < 5; ++round) {
     auto actor = sys.spawn(recorder);

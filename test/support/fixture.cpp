@@ -143,4 +143,18 @@ std::vector<std::string> fixture::take_reports() {
   return result;
 }
 
+caf::actor_system_config& live_fixture::prepare(caf::actor_system_config& cfg) {
+  configure(cfg);
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  return cfg;
+}
+
+live_fixture::live_fixture() : sys(prepare(cfg)) {
+  flags.reports = null_report_sink();
+}
+
+live_fixture::~live_fixture() {
+  sys.registry().await_running_count_equal(0);
+}
+
 } // namespace kintsugi::test

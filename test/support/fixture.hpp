@@ -170,4 +170,19 @@ private:
   std::size_t baseline_;
 };
 
+/// A fixture with an actor system on Kintsugi's recommended (real,
+/// multi-threaded) scheduler, for the blocking helpers and the application
+/// root. Each test stops what it starts; the fixture waits for every actor.
+struct live_fixture {
+  static caf::actor_system_config& prepare(caf::actor_system_config& cfg);
+
+  live_fixture();
+  ~live_fixture();
+
+  caf::actor_system_config cfg;
+  caf::actor_system sys;
+  /// Flags that drop reports.
+  supervisor_flags flags;
+};
+
 } // namespace kintsugi::test
