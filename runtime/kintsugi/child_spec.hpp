@@ -142,13 +142,20 @@ using start_fn = std::function<start_result(start_context&)>;
 enum class init_ack : uint8_t {
   /// The child is up once its behaviour function has returned.
   on_init,
-  /// The child answers a request `(ready_atom)` with `ok_atom` once it is up,
-  /// or quits with the reason it failed. Supervisors use this, so that a child
-  /// supervisor counts as started only when all of its children are.
-  on_ready_request,
+  /// The child sends `(started_atom)` to its supervisor (the actor behind
+  /// `start_context::supervisor()`) once it is up, or quits with the reason it
+  /// failed; a child that never does keeps its supervisor waiting, as an OTP
+  /// child whose init never returns. Supervisors use this, so that a child
+  /// supervisor counts as started only when all of its children are. The
+  /// child says so itself rather than being asked, so a child that is up and
+  /// then ends at once still counts as started.
+  on_started_message,
 };
 
-/// Asks a child whose `init_ack` is `on_ready_request` whether it is up.
+/// Sent by a child whose `init_ack` is `on_started_message` to its supervisor.
+using started_atom = caf::atom_constant<caf::atom("k_started")>;
+
+/// Asks a supervisor whether all its children are up (see supervisor.hpp).
 using ready_atom = caf::atom_constant<caf::atom("k_ready")>;
 
 /// A child specification. The fields are OTP's; set them directly to override

@@ -50,6 +50,8 @@ namespace kintsugi {
 /// every child is up, or fails when it could not start them; the supervisor
 /// then exits with `errc::start_failed` (context: child id and reason).
 /// Invalid flags or specs make it exit at once with `errc::invalid_spec`.
+/// Monitor it as well: a tree that ends itself at once (auto_shutdown) may be
+/// gone before the request arrives.
 caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_flags flags,
                             std::vector<child_spec> children);
 

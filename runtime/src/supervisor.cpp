@@ -17,16 +17,19 @@ caf::expected<caf::actor> start_supervisor(caf::actor_system& sys, supervisor_fl
                                            std::vector<child_spec> children) {
   if (auto err = validate(flags, children))
     return err;
-  auto sup = spawn_supervisor(sys, std::move(flags), std::move(children));
+  // The supervisor tells this actor when its children are up; asking it
+  // instead could come too late for a tree that ends itself at once.
   caf::scoped_actor self{sys, true};
+  auto sup = sys.spawn<detail::supervisor_actor>(std::move(flags), std::move(children),
+                                                 self->address());
   self->monitor(sup);
   caf::error failure;
-  self->request(sup, caf::infinite, ready_atom::value)
-    .receive([](caf::ok_atom) {}, [&](caf::error& err) { failure = std::move(err); });
-  if (failure == caf::sec::request_receiver_down) {
-    // It failed before it read the request: its exit reason says why.
-    self->receive([&](caf::down_msg& down) { failure = std::move(down.reason); });
-  }
+  self->receive([](started_atom) {},
+                [&](caf::down_msg& down) {
+                  failure = down.reason ? std::move(down.reason)
+                                        : caf::make_error(caf::sec::runtime_error,
+                                                          "supervisor ended during its start");
+                });
   if (failure)
     return failure;
   return sup;
@@ -37,7 +40,7 @@ child_spec supervisor_spec(std::string id, supervisor_flags flags,
   child_spec spec;
   spec.id = id;
   spec.type = child_type::supervisor;
-  spec.ack = init_ack::on_ready_request;
+  spec.ack = init_ack::on_started_message;
   spec.start = [id, flags{std::move(flags)},
                 children{std::move(children)}](start_context& ctx) -> start_result {
     auto own = flags;
@@ -45,7 +48,8 @@ child_spec supervisor_spec(std::string id, supervisor_flags flags,
       own.name = id;
     if (!own.reports)
       own.reports = ctx.reports();
-    return ctx.supervisor().spawn<detail::supervisor_actor>(std::move(own), children);
+    auto& parent = ctx.supervisor();
+    return parent.spawn<detail::supervisor_actor>(std::move(own), children, parent.address());
   };
   return spec;
 }

@@ -48,10 +48,12 @@ private:
 };
 
 supervisor_actor::supervisor_actor(caf::actor_config& cfg, supervisor_flags flags,
-                                   std::vector<child_spec> specs)
+                                   std::vector<child_spec> specs,
+                                   caf::actor_addr boot_listener)
   : caf::event_based_actor(cfg),
     flags_(std::move(flags)),
-    intensity_(flags_.intensity, flags_.period) {
+    intensity_(flags_.intensity, flags_.period),
+    boot_listener_(std::move(boot_listener)) {
   if (flags_.name.empty())
     flags_.name = "supervisor";
   if (!flags_.reports)
@@ -99,6 +101,15 @@ caf::behavior supervisor_actor::make_behavior() {
       auto rp = make_response_promise();
       ready_waiters_.push_back(rp);
       return rp;
+    },
+    [this](started_atom) {
+      // A child with init_ack::on_started_message says it is up.
+      auto sender = current_sender();
+      if (!sender)
+        return;
+      auto i = by_actor_.find(sender->id());
+      if (i != by_actor_.end() && i->second->spec.ack == init_ack::on_started_message)
+        init_completed(i->second, i->second->actor);
     },
     [this](which_children_atom) -> caf::result<std::vector<child_info>> {
       return read<std::vector<child_info>>([this] { return which_children(); });
@@ -289,24 +300,22 @@ void supervisor_actor::start(const child_ptr& ch, continuation done) {
 }
 
 void supervisor_actor::await_init(const child_ptr& ch, const caf::actor& actor) {
-  // A child that dies first sends its down message before any reply, so the
-  // down handler reports the real reason; errors here only say the same.
-  auto on_error = [this, ch, actor](caf::error& err) {
-    if (err != caf::sec::request_receiver_down)
-      init_failed(ch, actor, std::move(err));
-  };
-  if (ch->spec.ack == init_ack::on_ready_request) {
-    request(actor, caf::infinite, ready_atom::value)
-      .then([this, ch, actor](caf::ok_atom) { init_completed(ch, actor); }, on_error);
-  } else {
-    // CAF answers this system request itself, and only once the actor has
-    // run its behaviour function: the reply means its init is done.
-    request(actor, caf::infinite, caf::sys_atom::value, caf::get_atom::value,
-            std::string{"info"})
-      .then([this, ch, actor](caf::ok_atom, std::string&, caf::strong_actor_ptr&,
-                              std::string&) { init_completed(ch, actor); },
-            on_error);
-  }
+  // CAF answers this system request itself, and only once the actor has run
+  // its behaviour function: the reply means its init is done. It also wakes a
+  // child spawned with lazy_init. A child with init_ack::on_started_message
+  // counts as up only when it says so (started_atom). A child that dies first
+  // sends its down message before any reply, so the down handler reports the
+  // real reason; errors here only say the same.
+  request(actor, caf::infinite, caf::sys_atom::value, caf::get_atom::value, std::string{"info"})
+    .then(
+      [this, ch, actor](caf::ok_atom, std::string&, caf::strong_actor_ptr&, std::string&) {
+        if (ch->spec.ack == init_ack::on_init)
+          init_completed(ch, actor);
+      },
+      [this, ch, actor](caf::error& err) {
+        if (err != caf::sec::request_receiver_down)
+          init_failed(ch, actor, std::move(err));
+      });
 }
 
 void supervisor_actor::init_completed(const child_ptr& ch, const caf::actor& actor) {
@@ -506,6 +515,9 @@ void supervisor_actor::boot() {
     for (auto& ch : ignored)
       remove(ch);
     booted_ = true;
+    if (auto listener = caf::actor_cast<caf::actor>(boot_listener_))
+      send(listener, started_atom::value);
+    boot_listener_ = nullptr;
     for (auto& rp : ready_waiters_)
       rp.deliver(caf::ok_atom::value);
     ready_waiters_.clear();

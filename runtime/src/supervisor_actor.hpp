@@ -31,8 +31,9 @@ namespace kintsugi::detail {
 
 class supervisor_actor : public caf::event_based_actor {
 public:
+  // `boot_listener`, when set, gets `started_atom` once every child is up.
   supervisor_actor(caf::actor_config& cfg, supervisor_flags flags,
-                   std::vector<child_spec> specs);
+                   std::vector<child_spec> specs, caf::actor_addr boot_listener = {});
 
   caf::behavior make_behavior() override;
 
@@ -155,6 +156,8 @@ private:
   std::deque<child_ptr> retries_;
   // Why the flags or specs given at spawn are invalid.
   caf::error invalid_;
+  // Told when the boot is done. Weak: a parent holds its child strongly.
+  caf::actor_addr boot_listener_;
 };
 
 } // namespace kintsugi::detail

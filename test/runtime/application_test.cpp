@@ -8,17 +8,6 @@
 using namespace kintsugi;
 using namespace kintsugi::test;
 
-namespace {
-
-// A significant child that ends normally as soon as it is up: under
-// auto_shutdown it stops its supervisor in order.
-caf::behavior one_shot(caf::event_based_actor* self) {
-  self->send(self, caf::ok_atom::value);
-  return {[self](caf::ok_atom) { self->quit(); }};
-}
-
-} // namespace
-
 BOOST_FIXTURE_TEST_SUITE(application, live_fixture)
 
 BOOST_AUTO_TEST_CASE(stops_in_order_on_request) {

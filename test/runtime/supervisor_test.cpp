@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(ignore_keeps_the_spec_without_an_actor_except_for_temporary
 BOOST_AUTO_TEST_CASE(permanent_children_are_restarted_after_any_exit) {
   auto sup = spawn_sup(flags(one_for_one(), 10), {worker_child("p")});
   auto first = child(sup, "p");
-  crash(first, caf::error{});
+  end_normally(first);
   auto second = child(sup, "p");
   BOOST_TEST(second);
   BOOST_TEST(second != first);
@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(transient_children_are_restarted_only_after_an_abnormal_exi
                         worker_child("t", restart_type::transient),
                         worker_child("x", restart_type::transient),
                         worker_child("e", restart_type::transient)});
-  crash(child(sup, "n"), caf::error{});                       // normal
+  end_normally(child(sup, "n"));                       // normal
   crash(child(sup, "s"), caf::exit_reason::user_shutdown);    // shutdown
   crash(child(sup, "t"), shutdown_reason("done"));            // {shutdown, Term}
   auto x = child(sup, "x");
@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(temporary_children_are_never_restarted_and_forgotten) {
   auto sup = spawn_sup(flags(), {worker_child("n", restart_type::temporary),
                                  worker_child("x", restart_type::temporary),
                                  worker_child("p")});
-  crash(child(sup, "n"), caf::error{});
+  end_normally(child(sup, "n"));
   crash(child(sup, "x"), caf::sec::runtime_error);
   BOOST_TEST(running_ids(sup) == strings{"p"});
   BOOST_TEST(children(sup).size() == 1u);
@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(auto_shutdown_any_significant) {
   // An abnormal exit restarts a transient child: no shutdown.
   crash(child(sup, "sig"), caf::sec::runtime_error);
   BOOST_TEST(!is_dead(sup));
-  crash(child(sup, "sig"), caf::error{});
+  end_normally(child(sup, "sig"));
   BOOST_TEST(down_reason(self) == caf::exit_reason::user_shutdown);
   BOOST_TEST(is_dead(a));
 }
@@ -251,7 +251,7 @@ BOOST_AUTO_TEST_CASE(auto_shutdown_all_significant) {
   s2.significant = true;
   auto sup = spawn_sup(f, {s1, s2, worker_child("a")});
   self->monitor(sup);
-  crash(child(sup, "s1"), caf::error{});
+  end_normally(child(sup, "s1"));
   BOOST_TEST(!is_dead(sup));
   crash(child(sup, "s2"), caf::sec::runtime_error);
   BOOST_TEST(down_reason(self) == caf::exit_reason::user_shutdown);

@@ -39,6 +39,26 @@ BOOST_AUTO_TEST_CASE(a_nested_start_failure_fails_every_level_with_the_path) {
     BOOST_TEST(text.find(part) != std::string::npos, text << " lacks " << part);
 }
 
+BOOST_AUTO_TEST_CASE(a_child_tree_that_ends_itself_at_once_still_started) {
+  // The child supervisor's only, significant child ends right after its init,
+  // so the child supervisor stops itself: it was up first, so the parent
+  // counts a start and then an exit, never a failed start.
+  auto inner = flags();
+  inner.auto_shutdown = auto_shutdown::any_significant;
+  auto done = worker_spec("done", one_shot);
+  done.restart = restart_type::temporary;
+  done.significant = true;
+  auto child_tree = supervisor_spec("finite", inner, {done});
+  child_tree.restart = restart_type::transient;
+  auto sup = spawn_sup(flags(), {child_tree});
+  auto kinds = take_reports();
+  BOOST_TEST(std::count(kinds.begin(), kinds.end(), "child_started:finite") == 1);
+  BOOST_TEST(std::count(kinds.begin(), kinds.end(), "child_exited:finite") == 1);
+  BOOST_TEST(std::count(kinds.begin(), kinds.end(), "start_failed:finite") == 0);
+  BOOST_TEST(children(sup).front().status == child_info::state::undefined);
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
 BOOST_AUTO_TEST_CASE(a_failure_escalates_through_three_levels) {
   // leaf and mid give up at their first restart; root restarts mid, which
   // starts a fresh leaf with fresh workers.
