@@ -22,6 +22,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
+#include <caf/message.hpp>
 #include <caf/detail/type_list.hpp>
 #include <caf/detail/type_traits.hpp>
 #include <caf/event_based_actor.hpp>
@@ -102,8 +103,9 @@ private:
 /// during that call.
 class start_context {
 public:
-  start_context(caf::local_actor& supervisor, const report_sink& reports)
-    : supervisor_(&supervisor), reports_(&reports) {}
+  start_context(caf::local_actor& supervisor, const report_sink& reports,
+                const caf::message& args)
+    : supervisor_(&supervisor), reports_(&reports), args_(&args) {}
 
   /// Spawns the child from the supervisor's own execution context. Do not
   /// link it to the supervisor: the supervisor monitors it and makes sure it
@@ -128,10 +130,16 @@ public:
   /// The supervisor's report sink; a child supervisor inherits it.
   const report_sink& reports() const noexcept { return *reports_; }
 
+  /// Extra arguments for this start: empty under a static supervisor; under a
+  /// dynamic one, its `extra_arguments` followed by those `start_child` gave
+  /// (see dynamic_supervisor.hpp). A restart passes the same arguments again.
+  const caf::message& args() const noexcept { return *args_; }
+
 private:
   caf::local_actor* supervisor_;
-  // Not a copy: a restart must not copy the sink's function object.
+  // Not copies: a restart must not copy the sink's function object.
   const report_sink* reports_;
+  const caf::message* args_;
 };
 
 /// Starts a child. Runs inside the supervisor: it must not block.
@@ -188,37 +196,84 @@ caf::error validate(const child_spec& spec);
 
 namespace detail {
 
-// Wraps a CAF actor function so that the actor's exceptions end it with their
-// text (`exception_reason`); the function may take `self` first or not.
-template <class F, class... Ts>
-auto keep_exception_text(F fun) {
-  using trait = typename caf::detail::get_callable_trait<F>::type;
-  using first = typename caf::detail::tl_head<typename trait::arg_types>::type;
-  if constexpr (std::is_pointer_v<first>) {
-    return [fun](first self, Ts... xs) {
+// What a CAF actor function takes: `self` first or not, then its parameters.
+template <class F>
+struct actor_function {
+  using arg_types = typename caf::detail::get_callable_trait<F>::type::arg_types;
+  using first = typename caf::detail::tl_head<arg_types>::type;
+  static constexpr bool takes_self = std::is_pointer_v<first>;
+  using self_type = std::conditional_t<takes_self, first, caf::event_based_actor*>;
+  using params = std::conditional_t<takes_self, typename caf::detail::tl_tail<arg_types>::type,
+                                    arg_types>;
+};
+
+// The error of a start whose extra arguments do not fit the function.
+caf::error extra_arguments_mismatch(std::size_t expected, const caf::message& got);
+
+template <class F, class Self, class Params, class Extra>
+struct worker_starter;
+
+template <class F, class Self, class... Ps, class... Es>
+struct worker_starter<F, Self, caf::detail::type_list<Ps...>, caf::detail::type_list<Es...>> {
+  // Wraps `fun` so that the actor's exceptions end it with their text
+  // (`exception_reason`).
+  static auto keep_exception_text(F fun) {
+    return [fun](Self self, std::decay_t<Ps>... xs) {
       self->set_exception_handler(exception_reason);
-      return fun(self, std::move(xs)...);
-    };
-  } else {
-    return [fun](caf::event_based_actor* self, Ts... xs) {
-      self->set_exception_handler(exception_reason);
-      return fun(std::move(xs)...);
+      if constexpr (actor_function<F>::takes_self)
+        return fun(self, std::move(xs)...);
+      else
+        return fun(std::move(xs)...);
     };
   }
-}
+
+  template <class Fun, class... Fixed>
+  static start_result start(start_context& ctx, const Fun& fun, const Fixed&... fixed) {
+    const auto& extra = ctx.args();
+    if (!extra.template match_elements<std::decay_t<Es>...>())
+      return extra_arguments_mismatch(sizeof...(Es), extra);
+    return spawn(ctx, fun, std::index_sequence_for<Es...>{}, fixed...);
+  }
+
+  template <class Fun, size_t... Is, class... Fixed>
+  static start_result spawn(start_context& ctx, const Fun& fun, std::index_sequence<Is...>,
+                            const Fixed&... fixed) {
+    const auto& extra = ctx.args();
+    return ctx.spawn(fun, fixed..., extra.template get_as<std::decay_t<Es>>(Is)...);
+  }
+};
+
+template <class F, class... Fixed>
+using worker_starter_for = worker_starter<
+  F, typename actor_function<F>::self_type, typename actor_function<F>::params,
+  caf::detail::tl_slice_t<typename actor_function<F>::params, sizeof...(Fixed),
+                          caf::detail::tl_size<typename actor_function<F>::params>::value>>;
 
 } // namespace detail
 
-/// A worker spec whose start spawns `fun(args...)` (a CAF function-based actor,
-/// taking `self` first or not) as a permanent worker. An exception that ends
-/// the actor becomes a `sec::runtime_error` carrying its `what()`.
+/// A worker spec whose start spawns `fun(args..., extra...)` (a CAF
+/// function-based actor, taking `self` first or not) as a permanent worker.
+/// `extra...` are the parameters of `fun` after `args...`: they come from the
+/// start's extra arguments (`start_context::args()`), which a dynamic
+/// supervisor takes from `start_child`; a start whose extra arguments do not
+/// match them fails with `sec::invalid_argument`. An exception that ends the
+/// actor becomes a `sec::runtime_error` carrying its `what()`.
+///
+/// ```cpp
+/// caf::behavior game(caf::event_based_actor* self, settings s, std::string player);
+/// auto tmpl = kintsugi::worker_spec("game", game, settings{});  // `player` per start
+/// ```
 template <class F, class... Ts>
 child_spec worker_spec(std::string id, F fun, Ts... args) {
+  using starter = detail::worker_starter_for<F, Ts...>;
+  static_assert(sizeof...(Ts) <= caf::detail::tl_size<
+                                   typename detail::actor_function<F>::params>::value,
+                "more arguments than the actor function takes");
   child_spec spec;
   spec.id = std::move(id);
-  spec.start = [fun{detail::keep_exception_text<F, Ts...>(std::move(fun))},
+  spec.start = [fun{starter::keep_exception_text(std::move(fun))},
                 args...](start_context& ctx) -> start_result {
-    return ctx.spawn(fun, args...);
+    return starter::start(ctx, fun, args...);
   };
   return spec;
 }

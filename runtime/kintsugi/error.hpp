@@ -50,6 +50,8 @@ enum class errc : uint8_t {
   timeout,
   /// A name is taken; the context holds the name and the actor that holds it.
   already_registered,
+  /// A dynamic supervisor has as many children as its `max_children` allows.
+  max_children,
 };
 
 /// Renders a code as its name, e.g. "not_found".

@@ -7,6 +7,7 @@
 #include "kintsugi/child_spec.hpp"
 #include "kintsugi/config.hpp"
 #include "kintsugi/deferred_init.hpp"
+#include "kintsugi/dynamic_supervisor.hpp"
 #include "kintsugi/error.hpp"
 #include "kintsugi/registry.hpp"
 #include "kintsugi/report.hpp"

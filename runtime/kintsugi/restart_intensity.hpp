@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <deque>
 
+#include <caf/error.hpp>
+
 namespace kintsugi {
 
 /// Counts restarts in a sliding window. Time comes from the caller (the actor
@@ -34,5 +36,9 @@ private:
   // each restart costs O(1), unlike OTP's list of every restart in the period.
   std::deque<time_point> restarts_;
 };
+
+/// Checks an intensity and a period as supervisor flags give them: the error
+/// (`errc::invalid_spec`) names the problem.
+caf::error validate_restart_intensity(int intensity, std::chrono::milliseconds period);
 
 } // namespace kintsugi

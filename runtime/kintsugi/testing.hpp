@@ -104,8 +104,18 @@ public:
   supervisor_flags flags(restart_strategy_ptr strategy = one_for_one(), int intensity = 3,
                          std::chrono::milliseconds period = std::chrono::seconds{5});
 
+  /// Dynamic supervisor flags (named "dyn") whose reports land in `reports`.
+  dynamic_supervisor_flags dynamic_flags(int intensity = 3, std::chrono::milliseconds period
+                                                            = std::chrono::seconds{5});
+
+  /// A report sink that appends to `reports`.
+  report_sink capture_reports();
+
   /// Spawns a supervisor and runs until it is idle.
   caf::actor spawn_sup(supervisor_flags flags, std::vector<child_spec> children);
+
+  /// Spawns a dynamic supervisor and runs until it is idle.
+  caf::actor spawn_dynamic_sup(dynamic_supervisor_flags flags);
 
   /// Sends a request from `self`, runs the scheduler and returns the reply;
   /// fails the test if no reply came (never blocks).

@@ -1,5 +1,8 @@
 #include "kintsugi/child_spec.hpp"
 
+#include <caf/message.hpp>
+#include <caf/sec.hpp>
+
 #include <fmt/core.h>
 
 #include "kintsugi/error.hpp"
@@ -64,5 +67,15 @@ caf::error validate(const child_spec& spec) {
     return invalid("a permanent child cannot be significant");
   return {};
 }
+
+namespace detail {
+
+caf::error extra_arguments_mismatch(std::size_t expected, const caf::message& got) {
+  return caf::make_error(caf::sec::invalid_argument,
+                         fmt::format("the start function takes {} extra argument(s), got {}",
+                                     expected, caf::to_string(got)));
+}
+
+} // namespace detail
 
 } // namespace kintsugi

@@ -22,6 +22,7 @@ const char* to_string(errc code) noexcept {
     case errc::not_supported: return "not_supported";
     case errc::timeout: return "timeout";
     case errc::already_registered: return "already_registered";
+    case errc::max_children: return "max_children";
   }
   return "unknown";
 }

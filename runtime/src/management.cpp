@@ -5,6 +5,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/dynamic_supervisor.hpp"
 #include "kintsugi/supervisor.hpp"
 
 namespace kintsugi {
@@ -63,8 +64,17 @@ caf::expected<caf::actor> start_child(const caf::actor& sup, child_spec spec,
   return call<caf::actor>(sup, timeout, start_child_atom::value, std::move(spec));
 }
 
+caf::expected<caf::actor> start_child(const caf::actor& sup, caf::message args,
+                                      call_timeout timeout) {
+  return call<caf::actor>(sup, timeout, start_child_atom::value, std::move(args));
+}
+
 caf::error terminate_child(const caf::actor& sup, const std::string& id, call_timeout timeout) {
   return error_of(call<caf::unit_t>(sup, timeout, terminate_child_atom::value, id));
+}
+
+caf::error terminate_child(const caf::actor& sup, const caf::actor& child, call_timeout timeout) {
+  return error_of(call<caf::unit_t>(sup, timeout, terminate_child_atom::value, child));
 }
 
 caf::expected<caf::actor> restart_child(const caf::actor& sup, const std::string& id,

@@ -1,5 +1,9 @@
 #include "kintsugi/restart_intensity.hpp"
 
+#include <fmt/core.h>
+
+#include "kintsugi/error.hpp"
+
 namespace kintsugi {
 
 restart_intensity::restart_intensity(int intensity, std::chrono::milliseconds period)
@@ -14,6 +18,15 @@ bool restart_intensity::record(time_point now) {
   if (restarts_.size() > intensity_)
     return false;
   return true;
+}
+
+caf::error validate_restart_intensity(int intensity, std::chrono::milliseconds period) {
+  if (intensity < 0)
+    return make_error(errc::invalid_spec, fmt::format("negative restart intensity {}", intensity));
+  if (period.count() <= 0)
+    return make_error(errc::invalid_spec,
+                      fmt::format("restart period must be positive, got {} ms", period.count()));
+  return {};
 }
 
 } // namespace kintsugi

@@ -11,26 +11,6 @@
 
 namespace kintsugi::detail {
 
-namespace {
-
-using shutdown_timeout_atom = caf::atom_constant<caf::atom("k_stop_to")>;
-using try_again_atom = caf::atom_constant<caf::atom("k_again")>;
-
-// Runs a user's start function; an exception becomes its failure reason.
-start_result call_start(const child_spec& spec, start_context& ctx) {
-  try {
-    auto result = spec.start(ctx);
-    if (!result.ignored() && !result.child() && !result.reason())
-      return caf::make_error(caf::sec::invalid_argument, "start returned no actor");
-    return result;
-  } catch (const std::exception& e) {
-    return caf::make_error(caf::sec::runtime_error, e.what());
-  } catch (...) {
-    return caf::make_error(caf::sec::runtime_error, "unknown exception in start");
-  }
-}
-
-} // namespace
 
 class supervisor_actor::children_view final : public child_list {
 public:
@@ -74,7 +54,7 @@ caf::behavior supervisor_actor::make_behavior() {
   // all before this runs; a kill or a crash has not, so pass the reason on. A
   // kill stays a kill: CAF cannot trap it, so neither may the children.
   attach_functor([this](const caf::error& reason) {
-    auto r = reason ? reason : caf::error{caf::exit_reason::user_shutdown};
+    auto r = reason_for_children(reason);
     for (auto& ch : children_) {
       if (ch->actor)
         caf::anon_send<caf::message_priority::high>(ch->actor, caf::exit_msg{address(), r});
@@ -179,6 +159,10 @@ caf::behavior supervisor_actor::make_behavior() {
         [rp](const caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },
+    [](terminate_child_atom, caf::actor&) -> caf::result<caf::unit_t> {
+      return make_error(errc::not_supported,
+                        "the children of a static supervisor are identified by their id");
+    },
     [this](restart_child_atom, std::string& id) -> caf::result<caf::actor> {
       auto rp = make_response_promise<caf::actor>();
       add_job(
@@ -227,7 +211,7 @@ caf::behavior supervisor_actor::make_behavior() {
         [rp](const caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },
-    [this](shutdown_timeout_atom, int64_t target) { on_shutdown_timer(target); },
+    [this](shutdown_timeout_atom, int64_t target) { stopper_.expire(*this, target); },
     [this](try_again_atom) {
       auto ch = std::move(retries_.front());
       retries_.pop_front();
@@ -272,7 +256,8 @@ void supervisor_actor::job_done() {
 // -- starting and stopping one child ----------------------------------------------------
 
 void supervisor_actor::start(const child_ptr& ch, continuation done) {
-  start_context ctx{*this, flags_.reports};
+  static const caf::message no_args;
+  start_context ctx{*this, flags_.reports, no_args};
   auto result = call_start(ch->spec, ctx);
   if (result.reason() || result.ignored()) {
     ch->state = status::idle;
@@ -287,35 +272,23 @@ void supervisor_actor::start(const child_ptr& ch, continuation done) {
   ch->pending = std::move(done);
   by_actor_.emplace(ch->actor.id(), ch);
   monitor(ch->actor);
-  // Registered before its init completes, as OTP registers a gen_server
-  // before init/1: messages sent by name wait in its mailbox.
-  if (ch->spec.name) {
-    auto& name = *ch->spec.name;
-    if (auto err = name.where->register_name(name.name, ch->actor)) {
-      init_failed(ch, ch->actor, std::move(err));
-      return;
-    }
+  if (auto err = register_name(ch->spec, ch->actor)) {
+    init_failed(ch, ch->actor, std::move(err));
+    return;
   }
   await_init(ch, ch->actor);
 }
 
 void supervisor_actor::await_init(const child_ptr& ch, const caf::actor& actor) {
-  // CAF answers this system request itself, and only once the actor has run
-  // its behaviour function: the reply means its init is done. It also wakes a
-  // child spawned with lazy_init. A child with init_ack::on_started_message
-  // counts as up only when it says so (started_atom). A child that dies first
-  // sends its down message before any reply, so the down handler reports the
-  // real reason; errors here only say the same.
-  request(actor, caf::infinite, caf::sys_atom::value, caf::get_atom::value, std::string{"info"})
-    .then(
-      [this, ch, actor](caf::ok_atom, std::string&, caf::strong_actor_ptr&, std::string&) {
-        if (ch->spec.ack == init_ack::on_init)
-          init_completed(ch, actor);
-      },
-      [this, ch, actor](caf::error& err) {
-        if (err != caf::sec::request_receiver_down)
-          init_failed(ch, actor, std::move(err));
-      });
+  // A child with init_ack::on_started_message counts as up only when it says
+  // so (started_atom).
+  detail::await_init(
+    *this, actor,
+    [this, ch, actor] {
+      if (ch->spec.ack == init_ack::on_init)
+        init_completed(ch, actor);
+    },
+    [this, ch, actor](caf::error err) { init_failed(ch, actor, std::move(err)); });
 }
 
 void supervisor_actor::init_completed(const child_ptr& ch, const caf::actor& actor) {
@@ -365,55 +338,7 @@ void supervisor_actor::stop(const child_ptr& ch, continuation done) {
     ch->pending = std::move(done);
   }
   ch->state = status::stopping;
-  auto policy = ch->spec.effective_shutdown();
-  if (policy.what() == shutdown_policy::kind::brutal_kill) {
-    send_exit_now(ch->actor, caf::exit_reason::kill);
-    return;
-  }
-  send_exit_now(ch->actor, caf::exit_reason::user_shutdown);
-  if (policy.what() == shutdown_policy::kind::timeout) {
-    ch->deadline = deadlines_.emplace(clock().now() + policy.after(), ch);
-    ch->has_deadline = true;
-    arm_shutdown_timer();
-  }
-}
-
-void supervisor_actor::arm_shutdown_timer() {
-  // One timer for all stopping children, set for the earliest deadline: a
-  // timer per stop would wake CAF's timer thread once per child.
-  if (deadlines_.empty())
-    return;
-  auto earliest = deadlines_.begin()->first;
-  if (timer_armed_ && timer_at_ <= earliest)
-    return;
-  timer_armed_ = true;
-  timer_at_ = earliest;
-  auto delay = std::max(earliest - clock().now(), caf::actor_clock::duration_type::zero());
-  delayed_send(this, delay, shutdown_timeout_atom::value,
-               static_cast<int64_t>(earliest.time_since_epoch().count()));
-}
-
-void supervisor_actor::on_shutdown_timer(int64_t target) {
-  auto now = clock().now();
-  while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
-    auto ch = deadlines_.begin()->second;
-    clear_deadline(*ch);
-    if (ch->state == status::stopping)
-      send_exit_now(ch->actor, caf::exit_reason::kill);
-  }
-  // Delayed messages cannot be cancelled: a timer replaced by an earlier one
-  // still arrives, and only the current one re-arms.
-  if (timer_armed_ && target == timer_at_.time_since_epoch().count()) {
-    timer_armed_ = false;
-    arm_shutdown_timer();
-  }
-}
-
-void supervisor_actor::clear_deadline(child& ch) {
-  if (ch.has_deadline) {
-    deadlines_.erase(ch.deadline);
-    ch.has_deadline = false;
-  }
+  stopper_.stop(*this, ch->actor, ch->spec.effective_shutdown());
 }
 
 template <class T, class F>
@@ -531,7 +456,7 @@ void supervisor_actor::on_down(caf::down_msg& msg) {
     return;
   auto ch = std::move(i->second);
   by_actor_.erase(i);
-  clear_deadline(*ch);
+  stopper_.ended(msg.source.id());
   ch->actor = nullptr;
   auto previous = ch->state;
   ch->state = status::idle;
@@ -755,14 +680,12 @@ std::size_t supervisor_actor::index_of(const child_ptr& ch) const {
 
 void supervisor_actor::emit(report_kind kind, const child_ptr& ch, caf::error reason,
                             caf::actor_addr actor) {
-  report r{kind, flags_.name, ch ? ch->spec.id : std::string{}, std::move(actor),
-           std::move(reason)};
-  flags_.reports(r);
+  detail::emit(flags_.reports, kind, flags_.name, ch ? ch->spec.id : std::string{},
+               std::move(actor), std::move(reason));
 }
 
 void supervisor_actor::send_exit_now(const caf::actor& dest, caf::error reason) {
-  // Exit signals jump the child's mailbox, as they do in Erlang.
-  send<caf::message_priority::high>(dest, caf::exit_msg{address(), std::move(reason)});
+  detail::send_exit_now(*this, dest, std::move(reason));
 }
 
 } // namespace kintsugi::detail

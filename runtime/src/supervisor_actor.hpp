@@ -12,7 +12,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +25,7 @@
 #include "kintsugi/restart_intensity.hpp"
 #include "kintsugi/supervisor.hpp"
 #include "kintsugi/supervisor_flags.hpp"
+#include "child_lifecycle.hpp"
 
 namespace kintsugi::detail {
 
@@ -51,9 +51,6 @@ private:
   // Called with an empty error on success.
   using continuation = std::function<void(const caf::error&)>;
 
-  struct child;
-  using deadline_map = std::multimap<caf::actor_clock::time_point, std::shared_ptr<child>>;
-
   struct child {
     child_spec spec;
     caf::actor actor;
@@ -63,9 +60,6 @@ private:
     caf::error start_error;
     // Completes the current start or stop when the down message arrives.
     continuation pending;
-    // When a stop by timeout turns into a kill.
-    deadline_map::iterator deadline;
-    bool has_deadline = false;
   };
 
   using child_ptr = std::shared_ptr<child>;
@@ -97,9 +91,6 @@ private:
   // Stops `ch` by its shutdown policy; `done` runs once its actor has ended
   // (at once when it has none).
   void stop(const child_ptr& ch, continuation done);
-  void arm_shutdown_timer();
-  void on_shutdown_timer(int64_t target);
-  void clear_deadline(child& ch);
 
   // Starts `list` in order, each fully up before the next; stops at the first
   // failure and passes the child that failed.
@@ -144,9 +135,7 @@ private:
   child_seq children_;
   std::unordered_map<caf::actor_id, child_ptr> by_actor_;
   std::deque<job> jobs_;
-  deadline_map deadlines_;
-  bool timer_armed_ = false;
-  caf::actor_clock::time_point timer_at_;
+  child_stopper stopper_;
   bool busy_ = false;
   bool running_jobs_ = false;
   bool booted_ = false;

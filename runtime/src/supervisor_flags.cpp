@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/restart_intensity.hpp"
 
 namespace kintsugi {
 
@@ -20,14 +21,7 @@ const char* to_string(auto_shutdown x) noexcept {
 caf::error validate(const supervisor_flags& flags) {
   if (!flags.strategy)
     return make_error(errc::invalid_spec, "supervisor flags without a strategy");
-  if (flags.intensity < 0)
-    return make_error(errc::invalid_spec,
-                      fmt::format("negative restart intensity {}", flags.intensity));
-  if (flags.period.count() <= 0)
-    return make_error(errc::invalid_spec,
-                      fmt::format("restart period must be positive, got {} ms",
-                                  flags.period.count()));
-  return {};
+  return validate_restart_intensity(flags.intensity, flags.period);
 }
 
 caf::error validate_child(const supervisor_flags& flags, const child_spec& spec) {

@@ -40,15 +40,34 @@ supervisor_flags fixture::flags(restart_strategy_ptr strategy, int intensity,
   result.intensity = intensity;
   result.period = period;
   result.name = "sup";
-  result.reports = [this](const report& r) {
+  result.reports = capture_reports();
+  return result;
+}
+
+dynamic_supervisor_flags fixture::dynamic_flags(int intensity, std::chrono::milliseconds period) {
+  dynamic_supervisor_flags result;
+  result.intensity = intensity;
+  result.period = period;
+  result.name = "dyn";
+  result.reports = capture_reports();
+  return result;
+}
+
+report_sink fixture::capture_reports() {
+  return [this](const report& r) {
     std::lock_guard<std::mutex> guard{reports_mtx_};
     reports.push_back(r);
   };
-  return result;
 }
 
 caf::actor fixture::spawn_sup(supervisor_flags flags, std::vector<child_spec> children) {
   auto sup = spawn_supervisor(sys, std::move(flags), std::move(children));
+  run();
+  return sup;
+}
+
+caf::actor fixture::spawn_dynamic_sup(dynamic_supervisor_flags flags) {
+  auto sup = spawn_dynamic_supervisor(sys, std::move(flags));
   run();
   return sup;
 }
