@@ -17,7 +17,11 @@
 /// ...
 /// if (auto err = kintsugi::send_by_name(*names, "Kusama", guess_atom_v, 3, 4))
 ///   ... // errc::not_found: no actor holds the name right now
+/// auto hit = kintsugi::call_by_name<bool>(*names, "Kusama", 1s, guess_atom_v, 3, 4);
 /// ```
+///
+/// `call_by_name` (call.hpp) waits for the reply, from code outside actors;
+/// inside an actor, `whereis` then `request` as usual.
 ///
 /// Thread-safe; lookups take a shared lock on one of several shards, so they
 /// scale with readers (the registry is read far more often than written).

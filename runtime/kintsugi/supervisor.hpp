@@ -38,6 +38,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "kintsugi/call.hpp"
 #include "kintsugi/child_spec.hpp"
 #include "kintsugi/supervisor_flags.hpp"
 
@@ -125,9 +126,6 @@ struct child_counts {
 // For code outside actors (main(), tests). Each sends one request and waits at
 // most `timeout`; a supervisor that does not answer in time gives
 // `errc::timeout`, one that is gone gives CAF's `sec::request_receiver_down`.
-
-using call_timeout = std::chrono::milliseconds;
-constexpr call_timeout default_call_timeout = std::chrono::seconds{5};
 
 caf::expected<std::vector<child_info>>
 which_children(const caf::actor& sup, call_timeout timeout = default_call_timeout);

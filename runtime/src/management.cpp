@@ -12,29 +12,6 @@ namespace kintsugi {
 
 namespace {
 
-caf::error translate(caf::error err) {
-  if (err == caf::sec::request_timeout)
-    return make_error(errc::timeout);
-  return err;
-}
-
-// Sends `xs...` to `sup` and waits for a reply of type T (caf::unit_t for an
-// empty reply).
-template <class T, class... Ts>
-caf::expected<T> call(const caf::actor& sup, call_timeout timeout, Ts&&... xs) {
-  if (!sup)
-    return caf::make_error(caf::sec::invalid_argument, "no supervisor");
-  caf::scoped_actor self{sup->home_system(), true};
-  caf::expected<T> result{caf::error{}};
-  auto on_error = [&](caf::error& err) { result = translate(std::move(err)); };
-  auto handle = self->request(sup, timeout, std::forward<Ts>(xs)...);
-  if constexpr (std::is_same_v<T, caf::unit_t>)
-    handle.receive([&] { result = caf::unit; }, on_error);
-  else
-    handle.receive([&](T& x) { result = std::move(x); }, on_error);
-  return result;
-}
-
 caf::error error_of(const caf::expected<caf::unit_t>& x) {
   return x ? caf::error{} : x.error();
 }
@@ -52,43 +29,43 @@ const char* to_string(child_info::state x) noexcept {
 
 caf::expected<std::vector<child_info>> which_children(const caf::actor& sup,
                                                       call_timeout timeout) {
-  return call<std::vector<child_info>>(sup, timeout, which_children_atom::value);
+  return kintsugi::call<std::vector<child_info>>(sup, timeout, which_children_atom::value);
 }
 
 caf::expected<child_counts> count_children(const caf::actor& sup, call_timeout timeout) {
-  return call<child_counts>(sup, timeout, count_children_atom::value);
+  return kintsugi::call<child_counts>(sup, timeout, count_children_atom::value);
 }
 
 caf::expected<caf::actor> start_child(const caf::actor& sup, child_spec spec,
                                       call_timeout timeout) {
-  return call<caf::actor>(sup, timeout, start_child_atom::value, std::move(spec));
+  return kintsugi::call<caf::actor>(sup, timeout, start_child_atom::value, std::move(spec));
 }
 
 caf::expected<caf::actor> start_child(const caf::actor& sup, caf::message args,
                                       call_timeout timeout) {
-  return call<caf::actor>(sup, timeout, start_child_atom::value, std::move(args));
+  return kintsugi::call<caf::actor>(sup, timeout, start_child_atom::value, std::move(args));
 }
 
 caf::error terminate_child(const caf::actor& sup, const std::string& id, call_timeout timeout) {
-  return error_of(call<caf::unit_t>(sup, timeout, terminate_child_atom::value, id));
+  return error_of(kintsugi::call<caf::unit_t>(sup, timeout, terminate_child_atom::value, id));
 }
 
 caf::error terminate_child(const caf::actor& sup, const caf::actor& child, call_timeout timeout) {
-  return error_of(call<caf::unit_t>(sup, timeout, terminate_child_atom::value, child));
+  return error_of(kintsugi::call<caf::unit_t>(sup, timeout, terminate_child_atom::value, child));
 }
 
 caf::expected<caf::actor> restart_child(const caf::actor& sup, const std::string& id,
                                         call_timeout timeout) {
-  return call<caf::actor>(sup, timeout, restart_child_atom::value, id);
+  return kintsugi::call<caf::actor>(sup, timeout, restart_child_atom::value, id);
 }
 
 caf::error delete_child(const caf::actor& sup, const std::string& id, call_timeout timeout) {
-  return error_of(call<caf::unit_t>(sup, timeout, delete_child_atom::value, id));
+  return error_of(kintsugi::call<caf::unit_t>(sup, timeout, delete_child_atom::value, id));
 }
 
 caf::expected<child_spec> get_childspec(const caf::actor& sup, const std::string& id,
                                         call_timeout timeout) {
-  return call<child_spec>(sup, timeout, get_childspec_atom::value, id);
+  return kintsugi::call<child_spec>(sup, timeout, get_childspec_atom::value, id);
 }
 
 caf::error stop(const caf::actor& sup, const caf::error& reason, call_timeout timeout) {

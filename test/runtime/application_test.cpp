@@ -40,6 +40,32 @@ BOOST_AUTO_TEST_CASE(sigterm_and_sigint_stop_it_in_order) {
   BOOST_TEST((current.sa_handler == SIG_DFL));
 }
 
+BOOST_AUTO_TEST_CASE(a_tree_with_a_dynamic_supervisor_stops_on_a_signal) {
+  // application root -> dynamic supervisor -> many workers, as a game server.
+  dynamic_supervisor_flags games;
+  games.child_template = worker_spec("game", worker);
+  auto app = kintsugi::application::start(sys, "islands", flags,
+                                          {worker_child("lobby"),
+                                           dynamic_supervisor_spec("games", games)});
+  if (!app)
+    BOOST_FAIL(render(app.error()));
+  auto children = which_children(app->root());
+  BOOST_REQUIRE(children && children->size() == 2u);
+  auto sup = (*children)[1].actor;
+  std::vector<caf::actor> players;
+  for (int i = 0; i < 100; ++i) {
+    auto game = start_child(sup, caf::message{});
+    BOOST_REQUIRE(game);
+    players.push_back(*game);
+  }
+  std::raise(SIGTERM);
+  BOOST_TEST(app->wait() == caf::exit_reason::user_shutdown);
+  BOOST_TEST((*children)[0].actor->getf(caf::abstract_actor::is_terminated_flag));
+  BOOST_TEST(sup->getf(caf::abstract_actor::is_terminated_flag));
+  for (auto& game : players)
+    BOOST_TEST(game->getf(caf::abstract_actor::is_terminated_flag));
+}
+
 BOOST_AUTO_TEST_CASE(a_root_that_gives_up_exits_non_zero) {
   auto f = flags;
   f.intensity = 0;

@@ -40,6 +40,45 @@ BOOST_AUTO_TEST_CASE(every_helper_works_from_outside_actors) {
   BOOST_TEST(which_children(*sup).error() == caf::sec::request_receiver_down);
 }
 
+BOOST_AUTO_TEST_CASE(dynamic_supervisor_helpers_work_from_outside_actors) {
+  dynamic_supervisor_flags f;
+  f.reports = null_report_sink();
+  f.child_template = worker_spec("w", worker);
+  f.max_children = 2;
+  auto sup = start_dynamic_supervisor(sys, f);
+  if (!sup)
+    BOOST_FAIL(render(sup.error()));
+  auto a = start_child(*sup, caf::message{});
+  BOOST_REQUIRE(a);
+  auto b = start_child(*sup, worker_child("b"));
+  BOOST_REQUIRE(b);
+  BOOST_TEST(start_child(*sup, caf::message{}).error() == errc::max_children);
+  BOOST_TEST(!terminate_child(*sup, *a));
+  BOOST_TEST(terminate_child(*sup, *a) == errc::not_found);
+  BOOST_TEST(count_children(*sup)->active == 1u);
+  BOOST_TEST(!stop(*sup, caf::exit_reason::user_shutdown));
+  BOOST_TEST((*b)->getf(caf::abstract_actor::is_terminated_flag));
+  f.intensity = -1;
+  BOOST_TEST(start_dynamic_supervisor(sys, f).error() == errc::invalid_spec);
+}
+
+BOOST_AUTO_TEST_CASE(call_and_call_by_name_reach_an_actor_or_say_why_not) {
+  auto names = std::make_shared<registry>();
+  auto spec = worker_child("game");
+  spec.name = registered_name{names, "Kusama"};
+  auto sup = start_supervisor(sys, flags, {spec});
+  BOOST_REQUIRE(sup);
+  BOOST_TEST(*call_by_name<pong_atom>(*names, "Kusama", 1s, ping_atom::value)
+             == pong_atom::value);
+  BOOST_TEST(call_by_name<pong_atom>(*names, "Nobody", 1s, ping_atom::value).error()
+             == errc::not_found);
+  auto game = *names->whereis("Kusama");
+  BOOST_TEST(call<int>(game, 1s, ping_atom::value).error() == caf::sec::unexpected_response);
+  BOOST_TEST(!stop(*sup, caf::exit_reason::user_shutdown));
+  BOOST_TEST(call<pong_atom>(game, 1s, ping_atom::value).error()
+             == caf::sec::request_receiver_down);
+}
+
 BOOST_AUTO_TEST_CASE(start_supervisor_reports_why_it_failed) {
   auto bad = worker_child("bad");
   bad.start = failing_start(caf::make_error(caf::sec::runtime_error, "no disk"));
