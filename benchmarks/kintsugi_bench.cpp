@@ -7,7 +7,7 @@
 //   kintsugi-bench W1 --scheduler.policy=stealing   with other CAF settings
 //
 // Sizes come from the same environment variables as the peer's run.sh
-// (W1_N, W1_WARM, W3_CHILDREN, W3_REPS). Every driver is an event-based actor:
+// (W1_N, W1_WARM, W2_N, W2_SMALL_N, W3_CHILDREN, W3_REPS). Every driver is an event-based actor:
 // blocking requests from outside would measure CAF's scoped_actor instead.
 
 #include <algorithm>
@@ -21,6 +21,9 @@
 #include <unordered_set>
 #include <string>
 #include <vector>
+
+#include <malloc.h>
+#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <fmt/core.h>
@@ -307,11 +310,112 @@ void run_w3(caf::actor_system& sys) {
   line.print();
 }
 
+// -- W2 dynamic_start + W5 memory_per_child --------------------------------------------
+// One caller starts N idle children one after another from the dynamic
+// supervisor's template (start_child(Sup, [])), then the supervisor is stopped
+// with all N. W5: allocated memory before and after the starts, divided by N
+// (the peer's erlang:memory(total) delta; here glibc's count of bytes in use,
+// supervisor bookkeeping included), and the resident set's growth beside it.
+
+struct w2_state : driver_state {};
+
+caf::behavior w2_driver(caf::stateful_actor<w2_state>* self) {
+  auto next = std::make_shared<std::function<void()>>();
+  *next = [self, next] {
+    if (finished(self))
+      return;
+    self->request(self->state.sup, caf::infinite, start_child_atom::value, caf::message{})
+      .then(
+        [self, next](caf::actor&) {
+          --self->state.remaining;
+          (*next)();
+        },
+        [self](caf::error& err) { self->quit(err); });
+  };
+  return {[next](caf::ok_atom) { (*next)(); }};
+}
+
+std::size_t allocated_bytes() {
+  auto info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+std::size_t resident_bytes() {
+  long pages = 0, resident = 0;
+  if (auto f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2)
+      resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<std::size_t>(resident) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+void run_w2_sized(caf::actor_system& sys, const char* label, std::size_t n, bool with_w5) {
+  progress(fmt::format("{} dynamic_supervisor N={}", label, n));
+  dynamic_supervisor_flags flags;
+  flags.intensity = 1000000000;
+  flags.period = std::chrono::seconds{1};
+  flags.reports = null_report_sink();
+  flags.child_template = peer_worker_spec("w");
+  auto sup = start_dynamic_supervisor(sys, flags);
+  if (!sup) {
+    progress(fmt::format("{}: supervisor failed: {}", label, render(sup.error())));
+    std::exit(1);
+  }
+  malloc_trim(0);
+  auto m0 = allocated_bytes();
+  auto r0 = resident_bytes();
+  auto t0 = clock_type::now();
+  drive<w2_state>(sys, w2_driver, [&](w2_state& st) {
+    st.sup = *sup;
+    st.remaining = n;
+  });
+  auto start_ns = ns_since(t0);
+  auto m1 = allocated_bytes();
+  auto r1 = resident_bytes();
+  auto counts = count_children(*sup);
+  if (!counts || counts->active != n) {
+    progress(fmt::format("{}: {} children active, expected {}", label,
+                         counts ? counts->active : 0, n));
+    std::exit(1);
+  }
+  auto t2 = clock_type::now();
+  if (auto err = stop(*sup, caf::exit_reason::user_shutdown, std::chrono::minutes{5})) {
+    progress(fmt::format("{}: stop failed: {}", label, render(err)));
+    std::exit(1);
+  }
+  auto shutdown_ns = ns_since(t2);
+  auto per_child = [n](std::size_t before, std::size_t after) {
+    return (static_cast<double>(after) - static_cast<double>(before)) / static_cast<double>(n);
+  };
+  json_line line{label, sys};
+  line.add_str("variant", "dynamic_supervisor")
+    .add("children_per_s", static_cast<double>(n) / (start_ns / 1e9))
+    .add("start_ms", start_ns / 1e6)
+    .add("shutdown_ms", shutdown_ns / 1e6)
+    .add("n", n);
+  line.print();
+  if (with_w5) {
+    json_line w5{"W5", sys};
+    w5.add_str("variant", "dynamic_supervisor")
+      .add("bytes_per_child", per_child(m0, m1))
+      .add("rss_bytes_per_child", per_child(r0, r1))
+      .add("n", n);
+    w5.print();
+  }
+}
+
+void run_w2(caf::actor_system& sys) {
+  run_w2_sized(sys, "W2", env_or("W2_N", 100000), true);
+  run_w2_sized(sys, "W2_small", env_or("W2_SMALL_N", 20000), false);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   const std::map<std::string, std::function<void(caf::actor_system&)>> workloads{
     {"W1", run_w1},
+    {"W2", run_w2},
     {"W3", run_w3},
   };
   // Workload names, then CAF options (--scheduler.policy=stealing, ...) that
@@ -325,7 +429,7 @@ int main(int argc, char** argv) {
       wanted.push_back(name);
   for (auto& name : wanted)
     if (workloads.count(name) == 0) {
-      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W3)\n", name.c_str());
+      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W2 W3)\n", name.c_str());
       return 2;
     }
   caf::actor_system_config cfg;
