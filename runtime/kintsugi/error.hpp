@@ -52,6 +52,16 @@ enum class errc : uint8_t {
   already_registered,
   /// A dynamic supervisor has as many children as its `max_children` allows.
   max_children,
+  /// A term-store table refuses this actor: it is private, or protected and
+  /// the actor is not its owner, or the operation needs its owner.
+  no_access,
+  /// A term-store table was deleted (its owner ended without an heir).
+  table_deleted,
+  /// A table exists under this name, or in this file, with another kind or
+  /// other key and object types; the context says which.
+  wrong_type,
+  /// A table file is truncated, corrupted or not a table file.
+  bad_file,
 };
 
 /// Renders a code as its name, e.g. "not_found".

@@ -23,6 +23,10 @@ const char* to_string(errc code) noexcept {
     case errc::timeout: return "timeout";
     case errc::already_registered: return "already_registered";
     case errc::max_children: return "max_children";
+    case errc::no_access: return "no_access";
+    case errc::table_deleted: return "table_deleted";
+    case errc::wrong_type: return "wrong_type";
+    case errc::bad_file: return "bad_file";
   }
   return "unknown";
 }
