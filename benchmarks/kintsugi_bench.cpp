@@ -29,11 +29,16 @@
 #include <fmt/core.h>
 
 #include "kintsugi/kintsugi.hpp"
+#include "bench_support.hpp"
+
+namespace kintsugi::bench {
+void run_w4(caf::actor_system& sys);
+} // namespace kintsugi::bench
 
 namespace {
 
 using namespace kintsugi;
-using clock_type = std::chrono::steady_clock;
+using namespace kintsugi::bench;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using pong_atom = caf::atom_constant<caf::atom("pong")>;
 
@@ -55,52 +60,6 @@ supervisor_flags peer_flags(restart_strategy_ptr strategy) {
   flags.period = std::chrono::seconds{1};
   flags.reports = null_report_sink(); // the peer's canonical runs silence the logger
   return flags;
-}
-
-std::size_t env_or(const char* name, std::size_t fallback) {
-  if (auto value = std::getenv(name))
-    return static_cast<std::size_t>(std::strtoull(value, nullptr, 10));
-  return fallback;
-}
-
-// Nearest rank on sorted samples, index max(1, ceil(p*n)), 1-based (the peer's rule).
-double percentile(const std::vector<double>& sorted, double p) {
-  auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(p * sorted.size())));
-  return sorted[rank - 1];
-}
-
-double ns_since(clock_type::time_point t0) {
-  return std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
-}
-
-struct json_line {
-  std::string body;
-  json_line(const std::string& workload, caf::actor_system& sys) {
-    add_str("workload", workload);
-    add_str("peer", "kintsugi");
-    schedulers = static_cast<int>(sys.scheduler().num_workers());
-  }
-  json_line& add_str(const char* key, const std::string& value) {
-    body += fmt::format("{}\"{}\":\"{}\"", body.empty() ? "" : ",", key, value);
-    return *this;
-  }
-  json_line& add(const char* key, double value) {
-    body += fmt::format(",\"{}\":{:.3f}", key, value);
-    return *this;
-  }
-  json_line& add(const char* key, std::size_t value) {
-    body += fmt::format(",\"{}\":{}", key, value);
-    return *this;
-  }
-  void print() {
-    std::printf("{%s,\"schedulers\":%d}\n", body.c_str(), schedulers);
-    std::fflush(stdout);
-  }
-  int schedulers;
-};
-
-void progress(const std::string& what) {
-  std::fprintf(stderr, "[kintsugi-bench] %s\n", what.c_str());
 }
 
 // What every driver keeps: samples, how many are left, and what to do at the end.
@@ -417,6 +376,7 @@ int main(int argc, char** argv) {
     {"W1", run_w1},
     {"W2", run_w2},
     {"W3", run_w3},
+    {"W4", run_w4},
   };
   // Workload names, then CAF options (--scheduler.policy=stealing, ...) that
   // override Kintsugi's recommended settings, to measure others.
@@ -429,7 +389,7 @@ int main(int argc, char** argv) {
       wanted.push_back(name);
   for (auto& name : wanted)
     if (workloads.count(name) == 0) {
-      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W2 W3)\n", name.c_str());
+      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W2 W3 W4)\n", name.c_str());
       return 2;
     }
   caf::actor_system_config cfg;

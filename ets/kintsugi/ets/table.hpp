@@ -70,8 +70,8 @@ public:
 
   /// The object(s) under `key`.
   caf::expected<lookup_type> lookup(const key_type& key) const {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->lookup(key);
   }
 
@@ -80,27 +80,27 @@ public:
   template <class F>
   auto lookup_element(const key_type& key, F f) const
     -> caf::expected<decltype(std::declval<const Storage&>().lookup_element(key, f))> {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->lookup_element(key, f);
   }
 
   caf::expected<bool> member(const key_type& key) const {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->member(key);
   }
 
   /// The number of objects.
   caf::expected<std::size_t> size() const {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->size();
   }
 
   caf::expected<table_info> info() const {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->info();
   }
 
@@ -109,8 +109,8 @@ public:
   /// throughout is visited.
   template <class Acc, class F>
   caf::expected<Acc> foldl(Acc acc, F f) const {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     store_->for_each([&](const key_type& k, const object_type& v) { acc = f(std::move(acc), k, v); });
     return acc;
   }
@@ -119,8 +119,8 @@ public:
   /// select with a match specification, as a predicate).
   template <class Pred>
   caf::expected<std::vector<std::pair<key_type, object_type>>> select(Pred pred) const {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     std::vector<std::pair<key_type, object_type>> out;
     store_->for_each([&](const key_type& k, const object_type& v) {
       if (pred(k, v))
@@ -132,8 +132,8 @@ public:
   /// The objects for which `pred(object)` holds (ETS's match_object).
   template <class Pred>
   caf::expected<std::vector<object_type>> match_object(Pred pred) const {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     std::vector<object_type> out;
     store_->for_each([&](const key_type&, const object_type& v) {
       if (pred(v))
@@ -145,8 +145,8 @@ public:
   /// How many objects `pred(key, object)` holds for.
   template <class Pred>
   caf::expected<std::size_t> select_count(Pred pred) const {
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     std::size_t n = 0;
     store_->for_each([&](const key_type& k, const object_type& v) { n += pred(k, v) ? 1 : 0; });
     return n;
@@ -159,29 +159,29 @@ public:
   /// return a key twice or skip a key present throughout.
   caf::expected<std::optional<key_type>> first() const {
     static_assert(Storage::ordered, "first/next/last/prev: ordered_set only; use traverse()");
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->first();
   }
 
   caf::expected<std::optional<key_type>> next(const key_type& key) const {
     static_assert(Storage::ordered, "first/next/last/prev: ordered_set only; use traverse()");
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->next(key);
   }
 
   caf::expected<std::optional<key_type>> last() const {
     static_assert(Storage::ordered, "first/next/last/prev: ordered_set only; use traverse()");
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->last();
   }
 
   caf::expected<std::optional<key_type>> prev(const key_type& key) const {
     static_assert(Storage::ordered, "first/next/last/prev: ordered_set only; use traverse()");
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     return store_->prev(key);
   }
 
@@ -190,8 +190,8 @@ public:
   caf::expected<std::vector<std::pair<key_type, object_type>>>
   range(const std::optional<key_type>& lo, const std::optional<key_type>& hi) const {
     static_assert(Storage::ordered, "range: ordered_set only");
-    if (auto err = store_->check_read(who_))
-      return err;
+    if (!store_->may_read(who_))
+      return store_->check_read(who_);
     std::vector<std::pair<key_type, object_type>> out;
     store_->for_range(lo, hi, [&](const key_type& k, const object_type& v) { out.emplace_back(k, v); });
     return out;
@@ -206,8 +206,8 @@ public:
     /// The next key; none at the end.
     caf::expected<std::optional<key_type>> next() {
       for (;;) {
-        if (auto err = store_->check_read(who_))
-          return err;
+        if (!store_->may_read(who_))
+          return store_->check_read(who_);
         if (pos_ < keys_.size())
           return std::optional<key_type>{std::move(keys_[pos_++])};
         if (stripe_ == store_->stripe_count())
@@ -339,60 +339,60 @@ public:
   /// Inserts `object` under `key`: a set replaces, a bag keeps one of equal
   /// objects, a duplicate_bag keeps them all.
   caf::error insert(key_type key, object_type object) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     this->store_->insert(std::move(key), std::move(object));
     return {};
   }
 
   /// Inserts all objects at once: no reader sees some without the others.
   caf::error insert(std::vector<std::pair<key_type, object_type>> objects) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     this->store_->insert(std::move(objects));
     return {};
   }
 
   /// Inserts unless the key is present; false when it was.
   caf::expected<bool> insert_new(key_type key, object_type object) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     return this->store_->insert_new(std::move(key), std::move(object));
   }
 
   /// Inserts all objects unless any key is present; then none, and false.
   caf::expected<bool> insert_new(std::vector<std::pair<key_type, object_type>> objects) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     return this->store_->insert_new(std::move(objects));
   }
 
   /// Erases every object under `key`; returns how many.
   caf::expected<std::size_t> erase(const key_type& key) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     return this->store_->erase(key);
   }
 
   /// Erases the objects under `key` equal to `object` (all copies in a
   /// duplicate_bag); returns how many.
   caf::expected<std::size_t> erase_object(const key_type& key, const object_type& object) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     return this->store_->erase_object(key, object);
   }
 
   /// Looks up and erases at once.
   caf::expected<lookup_type> take(const key_type& key) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     return this->store_->take(key);
   }
 
   /// Erases everything (ETS's delete_all_objects).
   caf::error clear() {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     this->store_->clear();
     return {};
   }
@@ -400,8 +400,8 @@ public:
   /// Erases every object `pred(key, object)` holds for; returns how many.
   template <class Pred>
   caf::expected<std::size_t> select_delete(Pred pred) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     return this->store_->erase_if(pred);
   }
 
@@ -409,8 +409,8 @@ public:
   /// place, atomically. Returns false when the key is missing.
   template <class F>
   caf::expected<bool> update(const key_type& key, F f) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     return this->store_->update(key, std::nullopt, [&](object_type& x) {
       f(x);
       return true;
@@ -423,8 +423,8 @@ public:
   template <class N, class Field>
   caf::expected<N> update_counter(const key_type& key, N delta, object_type initial,
                                   Field field) {
-    if (auto err = this->store_->check_write(this->who_))
-      return err;
+    if (!this->store_->may_write(this->who_))
+      return this->store_->check_write(this->who_);
     return *this->store_->update(key, std::optional<object_type>{std::move(initial)},
                                  [&](object_type& x) -> N {
                                    auto& n = field(x);

@@ -171,7 +171,7 @@ public:
       return 0;
     auto n = count_of(i->second);
     s.map.erase(i);
-    s.count.fetch_sub(n, std::memory_order_relaxed);
+    shrink(s, n);
     return n;
   }
 
@@ -196,7 +196,7 @@ public:
       s.map.erase(i);
       n = 1;
     }
-    s.count.fetch_sub(n, std::memory_order_relaxed);
+    shrink(s, n);
     return n;
   }
 
@@ -206,7 +206,7 @@ public:
     auto i = s.map.find(key);
     if (i == s.map.end())
       return lookup_type{};
-    s.count.fetch_sub(count_of(i->second), std::memory_order_relaxed);
+    shrink(s, count_of(i->second));
     lookup_type out{std::move(i->second)};
     s.map.erase(i);
     return out;
@@ -226,7 +226,7 @@ public:
       if (!initial)
         return std::optional<result>{};
       i = s.map.emplace(key, *initial).first;
-      s.count.fetch_add(1, std::memory_order_relaxed);
+      grow(s, 1);
     }
     return std::optional<result>{f(i->second)};
   }
@@ -264,7 +264,7 @@ public:
         }
         ++i;
       }
-      s.count.fetch_sub(n, std::memory_order_relaxed);
+      shrink(s, n);
       total += n;
     }
     return total;
@@ -295,6 +295,16 @@ private:
     hash_store& self;
   };
 
+  // Counts change only under the stripe's write lock: a load and a store,
+  // not a read-modify-write, which would fence every insert.
+  static void grow(stripe& s, std::size_t n) {
+    s.count.store(s.count.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+
+  static void shrink(stripe& s, std::size_t n) {
+    s.count.store(s.count.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
+  }
+
   static std::size_t count_of(const slot_type& slot) {
     if constexpr (multi)
       return slot.size();
@@ -312,14 +322,14 @@ private:
   void put(stripe& s, K key, V object) {
     if constexpr (Kind == ets::kind::set) {
       if (s.map.insert_or_assign(std::move(key), std::move(object)).second)
-        s.count.fetch_add(1, std::memory_order_relaxed);
+        grow(s, 1);
     } else {
       auto& xs = s.map[std::move(key)];
       if constexpr (Kind == ets::kind::bag)
         if (std::find(xs.begin(), xs.end(), object) != xs.end())
           return;
       xs.push_back(std::move(object));
-      s.count.fetch_add(1, std::memory_order_relaxed);
+      grow(s, 1);
     }
   }
 

@@ -117,7 +117,12 @@ public:
 
   void insert(K key, V object) {
     std::unique_lock<rw_lock> guard{lock_};
-    map_.insert_or_assign(std::move(key), std::move(object));
+    // Keys that grow (times, sequence numbers) go to the end without a
+    // search from the root.
+    if (!map_.empty() && map_.key_comp()(map_.rbegin()->first, key))
+      map_.emplace_hint(map_.end(), std::move(key), std::move(object));
+    else
+      map_.insert_or_assign(std::move(key), std::move(object));
   }
 
   void insert(std::vector<std::pair<K, V>> objects) {

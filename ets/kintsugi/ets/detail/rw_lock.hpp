@@ -30,15 +30,14 @@ public:
   void unlock() noexcept { state_.fetch_and(~writer, std::memory_order_release); }
 
   void lock_shared() noexcept {
+    // One atomic add on the fast path: a reader counts itself in, and backs
+    // out only when a writer holds or waits for the lock.
     for (unsigned spins = 0;; ++spins) {
-      auto s = state_.load(std::memory_order_relaxed);
-      if ((s & (writer | pending)) == 0) {
-        if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acquire,
-                                         std::memory_order_relaxed))
-          return;
-        continue;
-      }
-      backoff(spins);
+      if ((state_.fetch_add(1, std::memory_order_acquire) & (writer | pending)) == 0)
+        return;
+      state_.fetch_sub(1, std::memory_order_relaxed);
+      while ((state_.load(std::memory_order_relaxed) & (writer | pending)) != 0)
+        backoff(spins++);
     }
   }
 

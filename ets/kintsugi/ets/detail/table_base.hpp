@@ -51,6 +51,15 @@ public:
                         const std::type_info& object) const;
 
   // -- access, checked on every operation --------------------------------------
+  // The bool checks are the hot path; a caf::error is only made to say why.
+
+  bool may_read(caf::actor_id who) const noexcept {
+    return !deleted() && (access_ != protection::private_access || owner_id() == who);
+  }
+
+  bool may_write(caf::actor_id who) const noexcept {
+    return !deleted() && (access_ == protection::public_access || owner_id() == who);
+  }
 
   caf::error check_read(caf::actor_id who) const noexcept {
     if (deleted())
