@@ -1,3 +1,6 @@
+#include <map>
+#include <random>
+
 #include "ets_fixture.hpp"
 
 using namespace kintsugi;
@@ -54,6 +57,80 @@ BOOST_AUTO_TEST_CASE(a_comparator_orders_the_keys) {
   BOOST_TEST(**t.take(2) == 42);
   BOOST_TEST(*t.size() == 2u);
   end(owner);
+}
+
+BOOST_AUTO_TEST_CASE(the_contention_adapting_tree_answers_the_same_after_splits_and_joins) {
+  // The storage on its own, against std::map as the model, while base nodes
+  // split and join as contention would make them.
+  using store_type = ets::detail::ordered_store<int, int, std::less<int>>;
+  ets::table_options opts;
+  opts.write_concurrency = true;
+  store_type store{opts};
+  std::map<int, int> model;
+  std::mt19937 gen{42};
+  std::uniform_int_distribution<int> key{0, 2000};
+  std::uniform_int_distribution<int> op{0, 9};
+  auto check = [&] {
+    BOOST_REQUIRE_EQUAL(store.size(), model.size());
+    std::vector<std::pair<int, int>> all;
+    store.for_each([&](int k, int v) { all.emplace_back(k, v); });
+    BOOST_REQUIRE((all == std::vector<std::pair<int, int>>(model.begin(), model.end())));
+    std::vector<int> forward;
+    for (auto k = store.first(); k; k = store.next(*k))
+      forward.push_back(*k);
+    std::vector<int> backward;
+    for (auto k = store.last(); k; k = store.prev(*k))
+      backward.push_back(*k);
+    std::reverse(backward.begin(), backward.end());
+    BOOST_REQUIRE(forward == backward);
+    BOOST_REQUIRE_EQUAL(forward.size(), model.size());
+    auto lo = key(gen);
+    auto hi = lo + 300;
+    std::size_t in_range = 0;
+    store.for_range(lo, hi, [&](int, int) { ++in_range; });
+    BOOST_REQUIRE_EQUAL(in_range, static_cast<std::size_t>(std::distance(
+                                    model.lower_bound(lo), model.lower_bound(hi))));
+  };
+  for (int round = 0; round < 3000; ++round) {
+    auto k = key(gen);
+    switch (op(gen)) {
+      case 0: case 1: case 2:
+        store.insert(k, round);
+        model[k] = round;
+        break;
+      case 3:
+        BOOST_REQUIRE_EQUAL(store.erase(k), model.erase(k));
+        break;
+      case 4: {
+        std::vector<std::pair<int, int>> batch{{k, 1}, {key(gen), 2}, {key(gen), 3}};
+        for (auto& [bk, bv] : batch)
+          model[bk] = bv;
+        store.insert(batch);
+        break;
+      }
+      case 5:
+        store.force_split(k);
+        break;
+      case 6:
+        store.force_join(k);
+        break;
+      case 7:
+        BOOST_REQUIRE_EQUAL(store.lookup(k).has_value(), model.count(k) == 1);
+        break;
+      default:
+        break;
+    }
+    if (round % 100 == 0)
+      check();
+  }
+  check();
+  BOOST_TEST(store.base_count() > 1u);
+  BOOST_TEST(store.erase_if([](int k, int) { return k % 2 == 0; })
+             == static_cast<std::size_t>(std::count_if(model.begin(), model.end(),
+                                                       [](auto& e) { return e.first % 2 == 0; })));
+  for (auto i = model.begin(); i != model.end();)
+    i = i->first % 2 == 0 ? model.erase(i) : std::next(i);
+  check();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -27,6 +27,14 @@ public:
     }
   }
 
+  // Takes the lock for writing if nobody holds it; never waits.
+  bool try_lock() noexcept {
+    auto s = state_.load(std::memory_order_relaxed);
+    return (s & ~pending) == 0
+           && state_.compare_exchange_strong(s, writer, std::memory_order_acquire,
+                                             std::memory_order_relaxed);
+  }
+
   void unlock() noexcept { state_.fetch_and(~writer, std::memory_order_release); }
 
   void lock_shared() noexcept {
