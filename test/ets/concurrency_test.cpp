@@ -17,7 +17,7 @@ using counters = ets::set<int, long>;
 
 constexpr int stable_keys = 500;   // never written during the run
 constexpr int hot_keys = 64;       // counters everybody updates
-constexpr int rounds = 4000;
+constexpr int rounds = 20000;
 
 caf::behavior owner_actor(caf::event_based_actor*) {
   return {[](caf::ok_atom) {}};
@@ -47,6 +47,7 @@ BOOST_AUTO_TEST_CASE(threads_and_actors_at_once_keep_every_invariant) {
   for (int k = 1000; k < 1000 + stable_keys; ++k)
     t.insert(k, k);
   std::atomic<int> violations{0};
+  std::atomic<int> writing{2};
   std::vector<std::thread> threads;
   // Writers: counters, plus inserts and erases of churning keys.
   for (int w = 0; w < 2; ++w)
@@ -58,11 +59,13 @@ BOOST_AUTO_TEST_CASE(threads_and_actors_at_once_keep_every_invariant) {
         if (i % 2 == 0)
           t.erase(churn);
       }
+      --writing;
     });
-  // Traversers: the stable keys come exactly once in every traversal.
+  // Traversers, for as long as the writers write: the stable keys come
+  // exactly once in every traversal.
   for (int r = 0; r < 2; ++r)
     threads.emplace_back([&] {
-      for (int pass = 0; pass < 5; ++pass) {
+      for (int pass = 0; pass == 0 || writing.load() > 0; ++pass) {
         std::vector<int> seen(stable_keys, 0);
         auto c = t.traverse();
         while (auto k = *c.next())
@@ -112,6 +115,7 @@ BOOST_AUTO_TEST_CASE(an_ordered_set_under_writers_keeps_order_and_counts) {
   for (int k = 0; k < stable_keys; ++k)
     t.insert(k * 2, 0);
   std::atomic<int> violations{0};
+  std::atomic<int> writing{2};
   std::vector<std::thread> threads;
   for (int w = 0; w < 2; ++w)
     threads.emplace_back([&, w] {
@@ -125,9 +129,10 @@ BOOST_AUTO_TEST_CASE(an_ordered_set_under_writers_keeps_order_and_counts) {
         if (i % 100 == 50)
           t.select_delete([](const int& k, const long&) { return k % 2 != 0 || k < 0 || k >= 2 * stable_keys; });
       }
+      --writing;
     });
   threads.emplace_back([&] {
-    for (int pass = 0; pass < 5; ++pass) {
+    for (int pass = 0; pass == 0 || writing.load() > 0; ++pass) {
       int evens = 0;
       std::optional<int> last;
       for (auto k = *t.first(); k; k = *t.next(*k)) {
