@@ -49,11 +49,13 @@ struct table_options {
   /// Without an heir, the table is deleted with its owner.
   caf::actor heir;
   caf::message heir_data;
-  /// Many actors read at once (ETS's `read_concurrency`): readers share
-  /// their locks.
+  /// Many actors read at once (ETS's `read_concurrency`): readers on
+  /// different threads count themselves in different cache lines, so they
+  /// never contend with one another; a writer pays by checking them all.
   bool read_concurrency = false;
   /// Many actors write at once (ETS's `write_concurrency`): a hash table is
-  /// split into 64 independently locked stripes instead of one.
+  /// split into 64 independently locked stripes instead of one, and an
+  /// ordered_set adapts its number of locks to the contention it meets.
   bool write_concurrency = false;
 };
 

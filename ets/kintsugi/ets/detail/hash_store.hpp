@@ -41,6 +41,9 @@ public:
     : table_base(Kind, opts, typeid(K), typeid(V)),
       stripe_bits_(opts.write_concurrency ? 6 : 0),
       stripes_(std::size_t{1} << stripe_bits_) {
+    if (opts.read_concurrency)
+      for (auto& s : stripes_)
+        s.lock.use_reader_slots();
   }
 
   // -- reads -----------------------------------------------------------------

@@ -51,8 +51,9 @@ public:
   explicit ordered_store(const table_options& opts, Compare cmp = Compare{})
     : table_base(table_kind, opts, typeid(K), typeid(V)),
       cmp_(cmp),
-      adaptive_(opts.write_concurrency) {
-    auto root = std::make_unique<base_node>(map_type{cmp_}, nullptr);
+      adaptive_(opts.write_concurrency),
+      reader_slots_(opts.read_concurrency) {
+    auto root = make_base(map_type{cmp_}, nullptr);
     root_.store(root.get(), std::memory_order_release);
     bases_.push_back(std::move(root));
   }
@@ -500,8 +501,8 @@ private:
     auto mid = b.map.begin();
     std::advance(mid, static_cast<std::ptrdiff_t>(b.map.size() / 2));
     auto route = std::make_unique<route_node>(mid->first, b.parent);
-    auto left = std::make_unique<base_node>(map_type{b.map.begin(), mid, cmp_}, route.get());
-    auto right = std::make_unique<base_node>(map_type{mid, b.map.end(), cmp_}, route.get());
+    auto left = make_base(map_type{b.map.begin(), mid, cmp_}, route.get());
+    auto right = make_base(map_type{mid, b.map.end(), cmp_}, route.get());
     route->left.store(left.get(), std::memory_order_relaxed);
     route->right.store(right.get(), std::memory_order_relaxed);
     replace_child(b.parent, &b, route.get());
@@ -534,7 +535,7 @@ private:
     map_type merged{std::move(low)};
     for (auto& entry : high)
       merged.emplace_hint(merged.end(), entry.first, std::move(entry.second));
-    auto joined = std::make_unique<base_node>(std::move(merged), parent->parent);
+    auto joined = make_base(std::move(merged), parent->parent);
     replace_child(parent->parent, parent, joined.get());
     b.valid = false;
     s.valid = false;
@@ -542,6 +543,13 @@ private:
     s.map.clear();
     std::lock_guard<std::mutex> guard{nodes_mtx_};
     bases_.push_back(std::move(joined));
+  }
+
+  std::unique_ptr<base_node> make_base(map_type m, route_node* parent) const {
+    auto result = std::make_unique<base_node>(std::move(m), parent);
+    if (reader_slots_)
+      result->lock.use_reader_slots();
+    return result;
   }
 
   // Points `parent`'s link to `from` (the root for no parent) at `to`.
@@ -559,6 +567,7 @@ private:
 
   Compare cmp_;
   const bool adaptive_;
+  const bool reader_slots_;
   std::atomic<node*> root_{nullptr};
   // Every node ever made, freed with the table (see the file comment).
   std::mutex nodes_mtx_;
