@@ -62,6 +62,8 @@ enum class errc : uint8_t {
   wrong_type,
   /// A table file is truncated, corrupted or not a table file.
   bad_file,
+  /// A durable table was closed.
+  table_closed,
 };
 
 /// Renders a code as its name, e.g. "not_found".

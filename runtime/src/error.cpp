@@ -27,6 +27,7 @@ const char* to_string(errc code) noexcept {
     case errc::table_deleted: return "table_deleted";
     case errc::wrong_type: return "wrong_type";
     case errc::bad_file: return "bad_file";
+    case errc::table_closed: return "table_closed";
   }
   return "unknown";
 }

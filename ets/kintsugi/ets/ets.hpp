@@ -5,6 +5,7 @@
 /// the actor that crashed. Include this for all of it.
 
 #include "kintsugi/ets/bag.hpp"
+#include "kintsugi/ets/durable.hpp"
 #include "kintsugi/ets/file.hpp"
 #include "kintsugi/ets/ordered_set.hpp"
 #include "kintsugi/ets/set.hpp"

@@ -1,0 +1,690 @@
+#pragma once
+
+/// @file
+/// Durable tables: the term store's four kinds on disk, in one file each,
+/// on LMDB (crash-safe by design: a committed write survives a crash of the
+/// process at any moment, and the file opens afterwards with no repair
+/// step). There is no size limit: the map grows as needed. Keys and objects
+/// go through CAF's inspect-based binary serialization, so a type that CAF
+/// can send can be stored.
+///
+/// ```cpp
+/// using games = kintsugi::ets::durable_set<std::string, game_state>;
+/// auto db = games::open("/var/lib/islands/games.table");
+/// db->insert("Kusama", state);            // on disk when it returns
+/// auto back = db->lookup("Kusama");       // caf::expected<std::optional<game_state>>
+/// ```
+///
+/// The file records the table's kind, a format version and the key and
+/// object types: opening it as another kind or with other types fails with
+/// `errc::wrong_type`; a truncated, corrupted or foreign file fails with
+/// `errc::bad_file`. Durability is explicit (`durable_options`): every write
+/// on disk when it returns, or group commits flushed on `sync()` and at a
+/// bounded interval. Keys are at most 511 bytes once encoded (LMDB's limit);
+/// integers and strings keep their order on disk, other key types of an
+/// ordered_set are ordered by their comparator. Bags keep insertion order
+/// per key; a bag tells equal objects by their serialized bytes. Handles
+/// are thread-safe and share the file; the last one closes it.
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+#include "kintsugi/error.hpp"
+#include "kintsugi/ets/detail/durable_file.hpp"
+#include "kintsugi/ets/durable_options.hpp"
+#include "kintsugi/ets/table.hpp"
+#include "kintsugi/ets/table_options.hpp"
+
+namespace kintsugi::ets {
+
+namespace detail {
+
+template <class T>
+void serialize_into(const T& x, bytes& out) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  auto copy = x; // CAF's inspectors take their arguments by reference
+  if (auto err = sink(copy))
+    throw std::runtime_error("cannot serialize: " + caf::to_string(err));
+  out.append(buf.data(), buf.size());
+}
+
+template <class T>
+caf::expected<T> deserialize(bytes_view in, const std::string& path) {
+  T x{};
+  caf::binary_deserializer source{nullptr, in.data(), in.size()};
+  if (source(x) || source.remaining() != 0)
+    return make_error(errc::bad_file, path + ": an object does not decode");
+  return x;
+}
+
+// Keys as bytes. Integers (big-endian, sign bit flipped) and strings (as
+// they are) sort as bytes the way std::less sorts them; other keys are
+// serialized and ordered by their comparator when the order matters.
+template <class K, class Compare>
+struct key_codec {
+  static constexpr bool integral = std::is_integral_v<K> && !std::is_same_v<K, bool>;
+  static constexpr bool text = std::is_same_v<K, std::string>;
+  static constexpr bool bytes_order = (integral || text) && std::is_same_v<Compare, std::less<K>>;
+
+  static void encode(const K& k, bytes& out) {
+    if constexpr (integral) {
+      uint64_t u;
+      if constexpr (std::is_signed_v<K>)
+        u = static_cast<uint64_t>(static_cast<int64_t>(k)) ^ (uint64_t{1} << 63);
+      else
+        u = static_cast<uint64_t>(k);
+      for (int shift = 56; shift >= 0; shift -= 8)
+        out.push_back(static_cast<char>((u >> shift) & 0xff));
+    } else if constexpr (text) {
+      out.append(k);
+    } else {
+      serialize_into(k, out);
+    }
+  }
+
+  static caf::expected<K> decode(bytes_view in, const std::string& path) {
+    if constexpr (integral) {
+      if (in.size() != 8)
+        return make_error(errc::bad_file, path + ": a key does not decode");
+      uint64_t u = 0;
+      for (auto c : in)
+        u = (u << 8) | static_cast<unsigned char>(c);
+      if constexpr (std::is_signed_v<K>)
+        return static_cast<K>(static_cast<int64_t>(u ^ (uint64_t{1} << 63)));
+      else
+        return static_cast<K>(u);
+    } else if constexpr (text) {
+      return K{in};
+    } else {
+      return deserialize<K>(in, path);
+    }
+  }
+
+  // LMDB's order for keys that do not sort as bytes.
+  static int compare(const void* a, std::size_t an, const void* b, std::size_t bn) {
+    static const std::string where = "key order";
+    auto x = decode(bytes_view{static_cast<const char*>(a), an}, where);
+    auto y = decode(bytes_view{static_cast<const char*>(b), bn}, where);
+    if (!x || !y) { // undecodable keys sort as bytes, after nothing in particular
+      auto n = std::memcmp(a, b, std::min(an, bn));
+      return n != 0 ? n : (an < bn ? -1 : an > bn ? 1 : 0);
+    }
+    Compare less;
+    return less(*x, *y) ? -1 : less(*y, *x) ? 1 : 0;
+  }
+};
+
+} // namespace detail
+
+/// A durable table; use the aliases below.
+template <class K, class V, ets::kind Kind, class Compare = std::less<K>>
+class durable_table {
+public:
+  static constexpr bool multi = Kind == kind::bag || Kind == kind::duplicate_bag;
+  static constexpr bool ordered = Kind == kind::ordered_set;
+  static constexpr ets::kind storage_kind = Kind;
+  using key_type = K;
+  using object_type = V;
+  using lookup_type = std::conditional_t<multi, std::vector<V>, std::optional<V>>;
+
+  /// An invalid handle.
+  durable_table() = default;
+
+  explicit operator bool() const noexcept { return static_cast<bool>(file_); }
+
+  /// Opens the table in `path`, creating it unless `opts.read_only`.
+  /// Errors: `errc::bad_file`, `errc::wrong_type`, `sec::cannot_open_file`
+  /// (read-only and missing), `errc::no_access` (already open in this
+  /// process, or not writable).
+  static caf::expected<durable_table> open(const std::string& path, durable_options opts = {}) {
+    detail::durable_identity id{Kind, typeid(K).name(), typeid(V).name(), nullptr};
+    if constexpr (ordered && !codec::bytes_order)
+      id.compare = &codec::compare;
+    auto file = detail::durable_file::open(path, id, opts);
+    if (!file)
+      return std::move(file.error());
+    durable_table result;
+    result.file_ = std::move(*file);
+    return result;
+  }
+
+  /// Flushes and closes the file for every handle.
+  caf::error close() { return file_->close(); }
+
+  /// Flushes committed writes to disk (for `durability::group`).
+  caf::error sync() { return file_->sync(); }
+
+  const std::string& path() const noexcept { return file_->path(); }
+
+  // -- writes ------------------------------------------------------------------
+
+  caf::error insert(K key, V object) {
+    return write([&](txn& t) { return put(t, key, object); });
+  }
+
+  /// Inserts all objects in one transaction: all or none are stored.
+  caf::error insert(const std::vector<std::pair<K, V>>& objects) {
+    return write([&](txn& t) {
+      for (auto& [k, v] : objects)
+        if (auto err = put(t, k, v))
+          return err;
+      return caf::error{};
+    });
+  }
+
+  caf::expected<bool> insert_new(K key, V object) {
+    bool added = false;
+    auto err = write([&](txn& t) -> caf::error {
+      added = false;
+      if constexpr (multi) {
+        auto present = any_of_key(t, key);
+        if (!present)
+          return std::move(present.error());
+        if (*present)
+          return {};
+      }
+      if constexpr (multi) {
+        added = true;
+        return put(t, key, object);
+      } else {
+        auto r = detail::durable_file::put_new(t, encode_key(key), encode(object));
+        if (!r)
+          return std::move(r.error());
+        added = *r;
+        return {};
+      }
+    });
+    if (err)
+      return err;
+    return added;
+  }
+
+  /// Erases every object under `key`; returns how many.
+  caf::expected<std::size_t> erase(const K& key) {
+    std::size_t n = 0;
+    auto err = write([&](txn& t) { return erase_where(t, key, nullptr, n); });
+    if (err)
+      return err;
+    return n;
+  }
+
+  /// Erases the objects under `key` equal to `object`; returns how many.
+  caf::expected<std::size_t> erase_object(const K& key, const V& object) {
+    std::size_t n = 0;
+    auto bytes = encode(object);
+    auto err = write([&](txn& t) { return erase_where(t, key, &bytes, n); });
+    if (err)
+      return err;
+    return n;
+  }
+
+  /// Looks up and erases in one transaction.
+  caf::expected<lookup_type> take(const K& key) {
+    lookup_type out;
+    auto err = write([&](txn& t) {
+      out = lookup_type{};
+      if (auto e = collect(t, key, out))
+        return e;
+      std::size_t n = 0;
+      return erase_where(t, key, nullptr, n);
+    });
+    if (err)
+      return err;
+    return out;
+  }
+
+  /// set, ordered_set: adds `delta` to `field(object)` in one transaction,
+  /// inserting `initial` first when the key is missing; returns the new value.
+  template <class N, class Field>
+  caf::expected<N> update_counter(const K& key, N delta, V initial, Field field) {
+    static_assert(!multi, "update_counter works on set and ordered_set");
+    N result{};
+    auto err = write([&](txn& t) -> caf::error {
+      lookup_type current;
+      if (auto e = collect(t, key, current))
+        return e;
+      V object = current ? std::move(*current) : initial;
+      auto& n = field(object);
+      n += delta;
+      result = n;
+      return put(t, key, object);
+    });
+    if (err)
+      return err;
+    return result;
+  }
+
+  /// update_counter for a table whose objects are the numbers themselves.
+  caf::expected<V> update_counter(const K& key, V delta, V initial = V{}) {
+    return update_counter(key, delta, initial, [](V& x) -> V& { return x; });
+  }
+
+  caf::error clear() {
+    return write([](txn& t) { return detail::durable_file::clear(t); });
+  }
+
+  /// Replaces every object with `objects`, in one transaction.
+  caf::error assign(const std::vector<std::pair<K, V>>& objects) {
+    return write([&](txn& t) {
+      if (auto err = detail::durable_file::clear(t))
+        return err;
+      for (auto& [k, v] : objects)
+        if (auto err = put(t, k, v))
+          return err;
+      return caf::error{};
+    });
+  }
+
+  // -- reads -------------------------------------------------------------------
+
+  caf::expected<lookup_type> lookup(const K& key) const {
+    lookup_type out;
+    if (auto err = read([&](txn& t) { return collect(t, key, out); }))
+      return err;
+    return out;
+  }
+
+  caf::expected<bool> member(const K& key) const {
+    bool found = false;
+    auto err = read([&](txn& t) -> caf::error {
+      auto r = any_of_key(t, key);
+      if (!r)
+        return std::move(r.error());
+      found = *r;
+      return {};
+    });
+    if (err)
+      return err;
+    return found;
+  }
+
+  /// The number of objects.
+  caf::expected<std::size_t> size() const {
+    std::size_t n = 0;
+    auto err = read([&](txn& t) -> caf::error {
+      auto c = detail::durable_file::count(t);
+      if (!c)
+        return std::move(c.error());
+      n = *c;
+      return {};
+    });
+    if (err)
+      return err;
+    return n;
+  }
+
+  /// `acc = f(acc, key, object)` over every object, in one read transaction.
+  template <class Acc, class F>
+  caf::expected<Acc> foldl(Acc acc, F f) const {
+    auto err = read([&](txn& t) {
+      return visit(t, std::nullopt, std::nullopt, [&](K& k, V& v) {
+        acc = f(std::move(acc), k, v);
+        return true;
+      });
+    });
+    if (err)
+      return err;
+    return acc;
+  }
+
+  /// The (key, object) pairs `pred(key, object)` holds for.
+  template <class Pred>
+  caf::expected<std::vector<std::pair<K, V>>> select(Pred pred) const {
+    return foldl(std::vector<std::pair<K, V>>{},
+                 [&](std::vector<std::pair<K, V>> acc, const K& k, const V& v) {
+                   if (pred(k, v))
+                     acc.emplace_back(k, v);
+                   return acc;
+                 });
+  }
+
+  // -- ordered_set ---------------------------------------------------------------
+
+  caf::expected<std::optional<K>> first() const {
+    static_assert(ordered, "first/next/last/prev: ordered_set only");
+    return key_after(std::nullopt, true);
+  }
+
+  caf::expected<std::optional<K>> next(const K& key) const {
+    static_assert(ordered, "first/next/last/prev: ordered_set only");
+    return key_after(key, false);
+  }
+
+  caf::expected<std::optional<K>> last() const {
+    static_assert(ordered, "first/next/last/prev: ordered_set only");
+    return key_before(std::nullopt);
+  }
+
+  caf::expected<std::optional<K>> prev(const K& key) const {
+    static_assert(ordered, "first/next/last/prev: ordered_set only");
+    return key_before(key);
+  }
+
+  /// The objects with `lo <= key < hi` in key order (an empty bound is
+  /// open), found by seeking.
+  caf::expected<std::vector<std::pair<K, V>>> range(const std::optional<K>& lo,
+                                                    const std::optional<K>& hi) const {
+    static_assert(ordered, "range: ordered_set only");
+    std::vector<std::pair<K, V>> out;
+    auto err = read([&](txn& t) {
+      out.clear();
+      return visit(t, lo, hi, [&](K& k, V& v) {
+        out.emplace_back(std::move(k), std::move(v));
+        return true;
+      });
+    });
+    if (err)
+      return err;
+    return out;
+  }
+
+private:
+  using txn = detail::durable_file::txn;
+  using codec = detail::key_codec<K, Compare>;
+  using bytes = detail::bytes;
+  using bytes_view = detail::bytes_view;
+
+  template <class F>
+  caf::error write(F&& f) {
+    if (!file_)
+      return make_error(errc::table_closed, "no table");
+    try {
+      return file_->write(f);
+    } catch (const std::exception& e) {
+      return caf::make_error(caf::sec::runtime_error, e.what());
+    }
+  }
+
+  template <class F>
+  caf::error read(F&& f) const {
+    if (!file_)
+      return make_error(errc::table_closed, "no table");
+    try {
+      return file_->read(f);
+    } catch (const std::exception& e) {
+      return caf::make_error(caf::sec::runtime_error, e.what());
+    }
+  }
+
+  static bytes encode_key(const K& k) {
+    bytes out;
+    codec::encode(k, out);
+    return out;
+  }
+
+  static bytes encode(const V& v) {
+    bytes out;
+    detail::serialize_into(v, out);
+    return out;
+  }
+
+  // A bag's entries of one key: [length][key][sequence], so that they lie
+  // together in insertion order.
+  static bytes bag_prefix(const K& k) {
+    auto key = encode_key(k);
+    bytes out(4, '\0');
+    auto n = static_cast<uint32_t>(key.size());
+    for (int i = 0; i < 4; ++i)
+      out[static_cast<std::size_t>(i)] = static_cast<char>((n >> (24 - 8 * i)) & 0xff);
+    out += key;
+    return out;
+  }
+
+  static bool in_bag(bytes_view stored, bytes_view prefix) {
+    return stored.size() == prefix.size() + 8 && stored.substr(0, prefix.size()) == prefix;
+  }
+
+  caf::expected<K> decode_key(bytes_view stored) const {
+    if constexpr (multi) {
+      if (stored.size() < 12)
+        return make_error(errc::bad_file, file_->path() + ": a key does not decode");
+      return codec::decode(stored.substr(4, stored.size() - 12), file_->path());
+    } else {
+      return codec::decode(stored, file_->path());
+    }
+  }
+
+  caf::error put(txn& t, const K& k, const V& v) {
+    auto value = encode(v);
+    if constexpr (!multi) {
+      return detail::durable_file::put(t, encode_key(k), value);
+    } else {
+      auto prefix = bag_prefix(k);
+      if constexpr (Kind == kind::bag) {
+        bool equal = false;
+        auto err = detail::durable_file::scan(t, bytes_view{prefix}, [&](bytes_view sk, bytes_view sv) {
+          if (!in_bag(sk, prefix))
+            return sk.substr(0, std::min(sk.size(), prefix.size())) == prefix;
+          equal = equal || sv == value;
+          return !equal;
+        });
+        if (err || equal)
+          return err;
+      }
+      auto seq = detail::durable_file::next_sequence(t);
+      if (!seq)
+        return std::move(seq.error());
+      for (int shift = 56; shift >= 0; shift -= 8)
+        prefix.push_back(static_cast<char>((*seq >> shift) & 0xff));
+      return detail::durable_file::put(t, prefix, value);
+    }
+  }
+
+  // Visits the entries of a bag key while `f(stored_key, value)` says so.
+  template <class F>
+  caf::error scan_key(txn& t, const K& k, F&& f) const {
+    auto prefix = bag_prefix(k);
+    return detail::durable_file::scan(t, bytes_view{prefix}, [&](bytes_view sk, bytes_view sv) {
+      if (in_bag(sk, prefix))
+        return f(sk, sv);
+      // Keys of other lengths may sort in between; stop past the prefix.
+      return sk.substr(0, std::min(sk.size(), prefix.size())) == prefix;
+    });
+  }
+
+  caf::expected<bool> any_of_key(txn& t, const K& k) const {
+    if constexpr (multi) {
+      bool found = false;
+      if (auto err = scan_key(t, k, [&](bytes_view, bytes_view) {
+            found = true;
+            return false;
+          }))
+        return err;
+      return found;
+    } else {
+      auto r = detail::durable_file::get(t, encode_key(k));
+      if (!r)
+        return std::move(r.error());
+      return r->has_value();
+    }
+  }
+
+  caf::error collect(txn& t, const K& k, lookup_type& out) const {
+    if constexpr (multi) {
+      caf::error failure;
+      auto err = scan_key(t, k, [&](bytes_view, bytes_view sv) {
+        auto v = detail::deserialize<V>(sv, file_->path());
+        if (!v) {
+          failure = std::move(v.error());
+          return false;
+        }
+        out.push_back(std::move(*v));
+        return true;
+      });
+      return err ? err : failure;
+    } else {
+      auto r = detail::durable_file::get(t, encode_key(k));
+      if (!r)
+        return std::move(r.error());
+      if (!*r)
+        return {};
+      auto v = detail::deserialize<V>(**r, file_->path());
+      if (!v)
+        return std::move(v.error());
+      out = std::move(*v);
+      return {};
+    }
+  }
+
+  // Erases the entries of `k` (only those whose value is `*value`, if given).
+  caf::error erase_where(txn& t, const K& k, const bytes* value, std::size_t& n) {
+    n = 0;
+    if constexpr (multi) {
+      std::vector<bytes> doomed;
+      if (auto err = scan_key(t, k, [&](bytes_view sk, bytes_view sv) {
+            if (!value || sv == *value)
+              doomed.emplace_back(sk);
+            return true;
+          }))
+        return err;
+      for (auto& key : doomed) {
+        auto r = detail::durable_file::del(t, key);
+        if (!r)
+          return std::move(r.error());
+        n += *r ? 1 : 0;
+      }
+      return {};
+    } else {
+      auto key = encode_key(k);
+      if (value) {
+        auto r = detail::durable_file::get(t, key);
+        if (!r)
+          return std::move(r.error());
+        if (!*r || **r != *value)
+          return {};
+      }
+      auto r = detail::durable_file::del(t, key);
+      if (!r)
+        return std::move(r.error());
+      n = *r ? 1 : 0;
+      return {};
+    }
+  }
+
+  // Visits decoded entries with `lo <= key < hi` while `f(key, object)` says so.
+  template <class F>
+  caf::error visit(txn& t, const std::optional<K>& lo, const std::optional<K>& hi, F&& f) const {
+    caf::error failure;
+    std::optional<bytes> from;
+    if (lo)
+      from = encode_key(*lo);
+    auto err = detail::durable_file::scan(
+      t, from ? std::optional<bytes_view>{*from} : std::nullopt,
+      [&](bytes_view sk, bytes_view sv) {
+        auto k = decode_key(sk);
+        auto v = detail::deserialize<V>(sv, file_->path());
+        if (!k || !v) {
+          failure = !k ? std::move(k.error()) : std::move(v.error());
+          return false;
+        }
+        if (hi && !Compare{}(*k, *hi))
+          return false;
+        return f(*k, *v);
+      });
+    return err ? err : failure;
+  }
+
+  caf::expected<std::optional<K>> key_after(const std::optional<K>& key, bool inclusive) const {
+    std::optional<K> found;
+    auto err = read([&](txn& t) {
+      found.reset();
+      auto from = key ? std::optional<bytes>{encode_key(*key)} : std::nullopt;
+      caf::error failure;
+      auto e = detail::durable_file::scan(
+        t, from ? std::optional<bytes_view>{*from} : std::nullopt,
+        [&](bytes_view sk, bytes_view) {
+          if (!inclusive && from && sk == *from)
+            return true;
+          auto k = decode_key(sk);
+          if (!k)
+            failure = std::move(k.error());
+          else
+            found = std::move(*k);
+          return false;
+        });
+      return e ? e : failure;
+    });
+    if (err)
+      return err;
+    return found;
+  }
+
+  caf::expected<std::optional<K>> key_before(const std::optional<K>& key) const {
+    std::optional<K> found;
+    auto err = read([&](txn& t) -> caf::error {
+      found.reset();
+      auto before = key ? std::optional<bytes>{encode_key(*key)} : std::nullopt;
+      auto r = detail::durable_file::last_before(
+        t, before ? std::optional<bytes_view>{*before} : std::nullopt);
+      if (!r)
+        return std::move(r.error());
+      if (!*r)
+        return {};
+      auto k = decode_key(**r);
+      if (!k)
+        return std::move(k.error());
+      found = std::move(*k);
+      return {};
+    });
+    if (err)
+      return err;
+    return found;
+  }
+
+  std::shared_ptr<detail::durable_file> file_;
+};
+
+template <class K, class V>
+using durable_set = durable_table<K, V, kind::set>;
+
+template <class K, class V, class Compare = std::less<K>>
+using durable_ordered_set = durable_table<K, V, kind::ordered_set, Compare>;
+
+template <class K, class V>
+using durable_bag = durable_table<K, V, kind::bag>;
+
+template <class K, class V>
+using durable_duplicate_bag = durable_table<K, V, kind::duplicate_bag>;
+
+/// Copies every object of `from` into the term-store table `to` (one batch:
+/// no reader of `to` sees part of it).
+template <class K, class V, ets::kind Kind, class Compare, class Storage>
+caf::error load(const durable_table<K, V, Kind, Compare>& from, table<Storage>& to) {
+  auto objects = from.foldl(std::vector<std::pair<K, V>>{},
+                            [](std::vector<std::pair<K, V>> acc, const K& k, const V& v) {
+                              acc.emplace_back(k, v);
+                              return acc;
+                            });
+  if (!objects)
+    return std::move(objects.error());
+  return to.insert(std::move(*objects));
+}
+
+/// Replaces the contents of `to` with every object of the term-store table
+/// `from`, in one transaction.
+template <class Storage, class K, class V, ets::kind Kind, class Compare>
+caf::error save(const reader<Storage>& from, durable_table<K, V, Kind, Compare>& to) {
+  auto objects = from.foldl(std::vector<std::pair<K, V>>{},
+                            [](std::vector<std::pair<K, V>> acc, const K& k, const V& v) {
+                              acc.emplace_back(k, v);
+                              return acc;
+                            });
+  if (!objects)
+    return std::move(objects.error());
+  return to.assign(*objects);
+}
+
+} // namespace kintsugi::ets

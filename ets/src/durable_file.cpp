@@ -1,0 +1,491 @@
+#include "kintsugi/ets/detail/durable_file.hpp"
+
+#include <array>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <thread>
+#include <utility>
+
+#include <lmdb.h>
+#include <sys/stat.h>
+
+#include <caf/sec.hpp>
+
+#include <fmt/core.h>
+
+#include "kintsugi/error.hpp"
+
+namespace kintsugi::ets::detail {
+
+namespace {
+
+constexpr uint32_t format_version = 1;
+
+// LMDB takes a plain function as a key order, with no context: each table
+// type's order is reached through one of these trampolines.
+using compare_fn = int (*)(const void*, std::size_t, const void*, std::size_t);
+constexpr std::size_t max_orders = 64;
+std::array<std::atomic<compare_fn>, max_orders> orders{};
+
+template <std::size_t I>
+int trampoline(const MDB_val* a, const MDB_val* b) {
+  return orders[I].load(std::memory_order_relaxed)(a->mv_data, a->mv_size, b->mv_data,
+                                                   b->mv_size);
+}
+
+template <std::size_t... Is>
+constexpr std::array<MDB_cmp_func*, max_orders> make_trampolines(std::index_sequence<Is...>) {
+  return {&trampoline<Is>...};
+}
+
+constexpr auto trampolines = make_trampolines(std::make_index_sequence<max_orders>{});
+
+caf::expected<MDB_cmp_func*> lmdb_order(compare_fn fn) {
+  static std::mutex mtx;
+  std::lock_guard<std::mutex> guard{mtx};
+  for (std::size_t i = 0; i < max_orders; ++i) {
+    auto current = orders[i].load(std::memory_order_relaxed);
+    if (current == fn)
+      return trampolines[i];
+    if (current == nullptr) {
+      orders[i].store(fn, std::memory_order_relaxed);
+      return trampolines[i];
+    }
+  }
+  return caf::make_error(caf::sec::runtime_error, "too many ordered key types in one process");
+}
+
+// Files open in this process: LMDB forbids opening one twice.
+std::mutex open_mtx;
+std::set<std::pair<dev_t, ino_t>> open_files;
+
+MDB_val as_val(bytes_view x) {
+  return {x.size(), const_cast<char*>(x.data())};
+}
+
+bytes_view as_view(const MDB_val& x) {
+  return {static_cast<const char*>(x.mv_data), x.mv_size};
+}
+
+caf::error lmdb_error(int rc, const std::string& what) {
+  switch (rc) {
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+      return make_error(errc::bad_file, fmt::format("{}: {}", what, mdb_strerror(rc)));
+    case MDB_BAD_VALSIZE:
+      return caf::make_error(caf::sec::invalid_argument,
+                             what + ": a key is longer than LMDB allows (511 bytes encoded)");
+    case EACCES:
+    case EROFS:
+      return make_error(errc::no_access, fmt::format("{}: {}", what, mdb_strerror(rc)));
+    default:
+      return caf::make_error(caf::sec::runtime_error, fmt::format("{}: {}", what, mdb_strerror(rc)));
+  }
+}
+
+// The sentinel a transaction's operations return when the map is full.
+caf::error map_full_error() {
+  return caf::make_error(caf::sec::runtime_error, "map full");
+}
+
+} // namespace
+
+struct durable_file::impl {
+  std::string path;
+  durable_identity id;
+  durable_options opts;
+  MDB_env* env = nullptr;
+  MDB_dbi meta = 0;
+  MDB_dbi objects = 0;
+  std::size_t map_size = 0;
+  std::pair<dev_t, ino_t> file_id{};
+  // Readers share it; writers, map growth and close take it alone.
+  mutable std::shared_mutex mtx;
+  bool closed = false;
+  // durability::group: a thread flushes at most flush_interval after a write.
+  std::thread flusher;
+  std::mutex flush_mtx;
+  std::condition_variable flush_cv;
+  bool dirty = false;
+  bool stopping = false;
+
+  ~impl() {
+    if (env)
+      shut();
+  }
+
+  caf::error closed_error() const { return make_error(errc::table_closed, path); }
+
+  void flush_loop() {
+    std::unique_lock<std::mutex> guard{flush_mtx};
+    while (!stopping) {
+      flush_cv.wait_for(guard, opts.flush_interval);
+      if (dirty && !stopping) {
+        dirty = false;
+        guard.unlock();
+        mdb_env_sync(env, 1);
+        guard.lock();
+      }
+    }
+  }
+
+  // Stops the flusher, flushes and closes.
+  void shut() {
+    if (flusher.joinable()) {
+      {
+        std::lock_guard<std::mutex> guard{flush_mtx};
+        stopping = true;
+      }
+      flush_cv.notify_all();
+      flusher.join();
+    }
+    if (!opts.read_only)
+      mdb_env_sync(env, 1);
+    mdb_env_close(env);
+    env = nullptr;
+    std::lock_guard<std::mutex> guard{open_mtx};
+    open_files.erase(file_id);
+  }
+};
+
+class durable_file::txn {
+public:
+  MDB_txn* raw;
+  impl* file;
+  bool map_full = false;
+
+  caf::error check(int rc, const char* what) {
+    if (rc == MDB_SUCCESS)
+      return {};
+    if (rc == MDB_MAP_FULL) {
+      map_full = true;
+      return map_full_error();
+    }
+    return lmdb_error(rc, file->path + ": " + what);
+  }
+};
+
+durable_file::durable_file(std::unique_ptr<impl> ptr) : impl_(std::move(ptr)) {
+}
+
+durable_file::~durable_file() = default;
+
+bool durable_file::read_only() const noexcept {
+  return impl_->opts.read_only;
+}
+
+const std::string& durable_file::path() const noexcept {
+  return impl_->path;
+}
+
+caf::expected<std::shared_ptr<durable_file>>
+durable_file::open(const std::string& path, const durable_identity& id,
+                   const durable_options& opts) {
+  auto self = std::make_unique<impl>();
+  self->path = path;
+  self->id = id;
+  self->opts = opts;
+  struct stat st {};
+  auto exists = ::stat(path.c_str(), &st) == 0;
+  if (!exists && opts.read_only)
+    return caf::make_error(caf::sec::cannot_open_file, path);
+  if (exists && !S_ISREG(st.st_mode))
+    return make_error(errc::bad_file, path + ": not a regular file");
+  if (exists && st.st_size == 0)
+    return make_error(errc::bad_file, path + ": empty file");
+  auto fail = [&](int rc, const char* what) { return lmdb_error(rc, path + ": " + what); };
+  if (auto rc = mdb_env_create(&self->env))
+    return fail(rc, "mdb_env_create");
+  self->map_size = opts.initial_map_size;
+  mdb_env_set_mapsize(self->env, self->map_size);
+  mdb_env_set_maxdbs(self->env, 2);
+  unsigned flags = MDB_NOSUBDIR | MDB_NOTLS;
+  if (opts.read_only)
+    flags |= MDB_RDONLY;
+  if (opts.durability == durability::group)
+    flags |= MDB_NOSYNC;
+  if (auto rc = mdb_env_open(self->env, path.c_str(), flags, 0644)) {
+    mdb_env_close(self->env);
+    self->env = nullptr;
+    return fail(rc, "open");
+  }
+  ::stat(path.c_str(), &st);
+  self->file_id = {st.st_dev, st.st_ino};
+  {
+    std::lock_guard<std::mutex> guard{open_mtx};
+    if (!open_files.insert(self->file_id).second) {
+      mdb_env_close(self->env);
+      self->env = nullptr;
+      return make_error(errc::no_access, path + ": already open in this process");
+    }
+  }
+  // A file cut short would fault on its missing pages: refuse it here.
+  MDB_envinfo info{};
+  MDB_stat env_stat{};
+  mdb_env_info(self->env, &info);
+  mdb_env_stat(self->env, &env_stat);
+  if (exists && static_cast<uint64_t>(info.me_last_pgno + 1) * env_stat.ms_psize
+                  > static_cast<uint64_t>(st.st_size))
+    return make_error(errc::bad_file, fmt::format("{}: truncated ({} bytes, {} pages expected)",
+                                                  path, st.st_size, info.me_last_pgno + 1));
+  self->map_size = std::max<std::size_t>(self->map_size, info.me_mapsize);
+  // The identity: written into a new file, checked in an existing one.
+  MDB_txn* t = nullptr;
+  if (auto rc = mdb_txn_begin(self->env, nullptr, opts.read_only ? MDB_RDONLY : 0, &t))
+    return fail(rc, "begin");
+  auto abort = [&](caf::error err) {
+    mdb_txn_abort(t);
+    return err;
+  };
+  unsigned create = opts.read_only ? 0 : MDB_CREATE;
+  MDB_dbi main_dbi = 0;
+  MDB_stat main_stat{};
+  if (mdb_dbi_open(t, nullptr, 0, &main_dbi) == MDB_SUCCESS)
+    mdb_stat(t, main_dbi, &main_stat);
+  auto rc = mdb_dbi_open(t, "meta", exists ? 0 : create, &self->meta);
+  if (rc == MDB_NOTFOUND)
+    return abort(make_error(errc::bad_file, path + ": an LMDB file, but not a Kintsugi table"));
+  if (rc == MDB_INCOMPATIBLE)
+    return abort(make_error(errc::bad_file, path + ": not a Kintsugi table"));
+  if (rc)
+    return abort(fail(rc, "meta"));
+  if ((rc = mdb_dbi_open(t, "objects", create, &self->objects)))
+    return abort(rc == MDB_NOTFOUND ? make_error(errc::bad_file, path + ": no objects")
+                                    : fail(rc, "objects"));
+  if (id.compare) {
+    auto order = lmdb_order(id.compare);
+    if (!order)
+      return abort(order.error());
+    mdb_set_compare(t, self->objects, *order);
+  }
+  auto get = [&](const char* key) -> std::optional<bytes> {
+    MDB_val k{std::strlen(key), const_cast<char*>(key)};
+    MDB_val v{};
+    if (mdb_get(t, self->meta, &k, &v) != MDB_SUCCESS)
+      return std::nullopt;
+    return bytes{as_view(v)};
+  };
+  auto put = [&](const char* key, bytes_view value) {
+    MDB_val k{std::strlen(key), const_cast<char*>(key)};
+    auto v = as_val(value);
+    return mdb_put(t, self->meta, &k, &v, 0);
+  };
+  auto version = fmt::format("{}", format_version);
+  auto kind_name = std::string{to_string(id.kind)};
+  if (auto stored = get("format")) {
+    if (*stored != version)
+      return abort(make_error(errc::bad_file, fmt::format("{}: format version {}, this build "
+                                                          "reads {}",
+                                                          path, *stored, version)));
+    auto kind = get("kind");
+    auto key = get("key_type");
+    auto object = get("object_type");
+    if (!kind || !key || !object)
+      return abort(make_error(errc::bad_file, path + ": incomplete table identity"));
+    if (*kind != kind_name || *key != id.key_type || *object != id.object_type)
+      return abort(make_error(errc::wrong_type,
+                              fmt::format("{} holds a {} of {} -> {}, not a {} of {} -> {}", path,
+                                          *kind, *key, *object, kind_name, id.key_type,
+                                          id.object_type)));
+  } else if (opts.read_only || main_stat.ms_entries > 2) {
+    return abort(make_error(errc::bad_file, path + ": not a Kintsugi table"));
+  } else if (put("format", version) || put("kind", kind_name) || put("key_type", id.key_type)
+             || put("object_type", id.object_type)) {
+    return abort(caf::make_error(caf::sec::runtime_error, path + ": cannot write its identity"));
+  }
+  if ((rc = mdb_txn_commit(t)))
+    return fail(rc, "commit");
+  if (opts.durability == durability::group && !opts.read_only) {
+    auto raw = self.get();
+    self->flusher = std::thread{[raw] { raw->flush_loop(); }};
+  }
+  return std::shared_ptr<durable_file>{new durable_file(std::move(self))};
+}
+
+caf::error durable_file::write(const std::function<caf::error(txn&)>& body) {
+  auto& f = *impl_;
+  std::unique_lock<std::shared_mutex> guard{f.mtx};
+  if (f.closed)
+    return f.closed_error();
+  if (f.opts.read_only)
+    return make_error(errc::no_access, f.path + ": opened read-only");
+  for (;;) {
+    txn t{nullptr, &f};
+    if (auto rc = mdb_txn_begin(f.env, nullptr, 0, &t.raw))
+      return lmdb_error(rc, f.path + ": begin");
+    auto err = body(t);
+    if (!err && !t.map_full) {
+      auto rc = mdb_txn_commit(t.raw);
+      if (rc == MDB_SUCCESS) {
+        if (f.opts.durability == durability::group) {
+          std::lock_guard<std::mutex> flush_guard{f.flush_mtx};
+          f.dirty = true;
+        }
+        return {};
+      }
+      if (rc != MDB_MAP_FULL)
+        return lmdb_error(rc, f.path + ": commit");
+    } else {
+      mdb_txn_abort(t.raw);
+      if (!t.map_full)
+        return err;
+    }
+    // The map is full: no transaction of this file is open (the lock is
+    // ours), so it may grow; then the body runs again.
+    f.map_size *= 2;
+    if (auto rc = mdb_env_set_mapsize(f.env, f.map_size))
+      return lmdb_error(rc, f.path + ": grow the map");
+  }
+}
+
+caf::error durable_file::read(const std::function<caf::error(txn&)>& body) const {
+  auto& f = *impl_;
+  std::shared_lock<std::shared_mutex> guard{f.mtx};
+  if (f.closed)
+    return f.closed_error();
+  txn t{nullptr, &f};
+  if (auto rc = mdb_txn_begin(f.env, nullptr, MDB_RDONLY, &t.raw))
+    return lmdb_error(rc, f.path + ": begin");
+  auto err = body(t);
+  mdb_txn_abort(t.raw);
+  return err;
+}
+
+caf::error durable_file::sync() {
+  auto& f = *impl_;
+  std::shared_lock<std::shared_mutex> guard{f.mtx};
+  if (f.closed)
+    return f.closed_error();
+  if (f.opts.read_only)
+    return {};
+  if (auto rc = mdb_env_sync(f.env, 1))
+    return lmdb_error(rc, f.path + ": sync");
+  std::lock_guard<std::mutex> flush_guard{f.flush_mtx};
+  f.dirty = false;
+  return {};
+}
+
+caf::error durable_file::close() {
+  auto& f = *impl_;
+  std::unique_lock<std::shared_mutex> guard{f.mtx};
+  if (f.closed)
+    return f.closed_error();
+  f.closed = true;
+  f.shut();
+  return {};
+}
+
+caf::expected<std::optional<bytes_view>> durable_file::get(txn& t, bytes_view key) {
+  auto k = as_val(key);
+  MDB_val v{};
+  auto rc = mdb_get(t.raw, t.file->objects, &k, &v);
+  if (rc == MDB_NOTFOUND)
+    return std::optional<bytes_view>{};
+  if (auto err = t.check(rc, "get"))
+    return err;
+  return std::optional<bytes_view>{as_view(v)};
+}
+
+caf::error durable_file::put(txn& t, bytes_view key, bytes_view value) {
+  auto k = as_val(key);
+  auto v = as_val(value);
+  return t.check(mdb_put(t.raw, t.file->objects, &k, &v, 0), "put");
+}
+
+caf::expected<bool> durable_file::put_new(txn& t, bytes_view key, bytes_view value) {
+  auto k = as_val(key);
+  auto v = as_val(value);
+  auto rc = mdb_put(t.raw, t.file->objects, &k, &v, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST)
+    return false;
+  if (auto err = t.check(rc, "put"))
+    return err;
+  return true;
+}
+
+caf::expected<bool> durable_file::del(txn& t, bytes_view key) {
+  auto k = as_val(key);
+  auto rc = mdb_del(t.raw, t.file->objects, &k, nullptr);
+  if (rc == MDB_NOTFOUND)
+    return false;
+  if (auto err = t.check(rc, "del"))
+    return err;
+  return true;
+}
+
+caf::error durable_file::scan(txn& t, std::optional<bytes_view> from,
+                              const std::function<bool(bytes_view, bytes_view)>& f) {
+  MDB_cursor* c = nullptr;
+  if (auto err = t.check(mdb_cursor_open(t.raw, t.file->objects, &c), "cursor"))
+    return err;
+  std::unique_ptr<MDB_cursor, void (*)(MDB_cursor*)> guard{c, mdb_cursor_close};
+  MDB_val k{};
+  MDB_val v{};
+  if (from)
+    k = as_val(*from);
+  auto rc = mdb_cursor_get(c, &k, &v, from ? MDB_SET_RANGE : MDB_FIRST);
+  while (rc == MDB_SUCCESS) {
+    if (!f(as_view(k), as_view(v)))
+      return {};
+    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+  }
+  return rc == MDB_NOTFOUND ? caf::error{} : t.check(rc, "scan");
+}
+
+caf::expected<std::optional<bytes>> durable_file::last_before(txn& t,
+                                                             std::optional<bytes_view> before) {
+  MDB_cursor* c = nullptr;
+  if (auto err = t.check(mdb_cursor_open(t.raw, t.file->objects, &c), "cursor"))
+    return err;
+  std::unique_ptr<MDB_cursor, void (*)(MDB_cursor*)> guard{c, mdb_cursor_close};
+  MDB_val k{};
+  MDB_val v{};
+  int rc;
+  if (before) {
+    k = as_val(*before);
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    rc = rc == MDB_SUCCESS ? mdb_cursor_get(c, &k, &v, MDB_PREV)
+                           : mdb_cursor_get(c, &k, &v, MDB_LAST);
+  } else {
+    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+  }
+  if (rc == MDB_NOTFOUND)
+    return std::optional<bytes>{};
+  if (auto err = t.check(rc, "seek"))
+    return err;
+  return std::optional<bytes>{bytes{as_view(k)}};
+}
+
+caf::expected<std::size_t> durable_file::count(txn& t) {
+  MDB_stat st{};
+  if (auto err = t.check(mdb_stat(t.raw, t.file->objects, &st), "stat"))
+    return err;
+  return static_cast<std::size_t>(st.ms_entries);
+}
+
+caf::error durable_file::clear(txn& t) {
+  return t.check(mdb_drop(t.raw, t.file->objects, 0), "clear");
+}
+
+caf::expected<uint64_t> durable_file::next_sequence(txn& t) {
+  MDB_val k{3, const_cast<char*>("seq")};
+  MDB_val v{};
+  uint64_t seq = 0;
+  auto rc = mdb_get(t.raw, t.file->meta, &k, &v);
+  if (rc == MDB_SUCCESS && v.mv_size == sizeof(seq))
+    std::memcpy(&seq, v.mv_data, sizeof(seq));
+  else if (rc != MDB_NOTFOUND)
+    return make_error(errc::bad_file, t.file->path + ": bad sequence number");
+  ++seq;
+  MDB_val nv{sizeof(seq), &seq};
+  if (auto err = t.check(mdb_put(t.raw, t.file->meta, &k, &nv, 0), "sequence"))
+    return err;
+  return seq;
+}
+
+} // namespace kintsugi::ets::detail
