@@ -7,7 +7,7 @@
 //   kintsugi-bench W1 --scheduler.policy=stealing   with other CAF settings
 //
 // Sizes come from the same environment variables as the peer's run.sh
-// (W1_N, W1_WARM, W2_N, W2_SMALL_N, W3_CHILDREN, W3_REPS). Every driver is an event-based actor:
+// (W1_N, W1_WARM, W2_N, W2_SMALL_N, W3_CHILDREN, W3_REPS, W4_N, W6_N). Every driver is an event-based actor:
 // blocking requests from outside would measure CAF's scoped_actor instead.
 
 #include <algorithm>
@@ -33,6 +33,7 @@
 
 namespace kintsugi::bench {
 void run_w4(caf::actor_system& sys);
+void run_w6(caf::actor_system& sys);
 } // namespace kintsugi::bench
 
 namespace {
@@ -377,6 +378,7 @@ int main(int argc, char** argv) {
     {"W2", run_w2},
     {"W3", run_w3},
     {"W4", run_w4},
+    {"W6", run_w6},
   };
   // Workload names, then CAF options (--scheduler.policy=stealing, ...) that
   // override Kintsugi's recommended settings, to measure others.
@@ -389,7 +391,7 @@ int main(int argc, char** argv) {
       wanted.push_back(name);
   for (auto& name : wanted)
     if (workloads.count(name) == 0) {
-      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W2 W3 W4)\n", name.c_str());
+      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W2 W3 W4 W6)\n", name.c_str());
       return 2;
     }
   caf::actor_system_config cfg;

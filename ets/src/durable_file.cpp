@@ -1,6 +1,7 @@
 #include "kintsugi/ets/detail/durable_file.hpp"
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
@@ -8,6 +9,7 @@
 #include <shared_mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <lmdb.h>
 #include <sys/stat.h>
@@ -113,8 +115,21 @@ struct durable_file::impl {
   std::condition_variable flush_cv;
   bool dirty = false;
   bool stopping = false;
+  // durability::group: writes waiting for their transaction (under mtx).
+  std::vector<std::pair<bytes, bytes>> waiting;
+  std::size_t waiting_bytes = 0;
+  // Whether `waiting` has any, readable without mtx.
+  std::atomic<bool> has_waiting{false};
+  // Read transactions between uses (reset): renewing one costs far less
+  // than beginning one.
+  std::mutex readers_mtx;
+  std::vector<MDB_txn*> idle_readers;
+
+  // Commits the waiting writes in one transaction; the caller holds mtx.
+  caf::error flush_waiting();
 
   ~impl() {
+    stop_flusher();
     if (env)
       shut();
   }
@@ -125,6 +140,15 @@ struct durable_file::impl {
     std::unique_lock<std::mutex> guard{flush_mtx};
     while (!stopping) {
       flush_cv.wait_for(guard, opts.flush_interval);
+      if (stopping)
+        break;
+      guard.unlock();
+      {
+        std::unique_lock<std::shared_mutex> file_guard{mtx};
+        if (!closed)
+          flush_waiting();
+      }
+      guard.lock();
       if (dirty && !stopping) {
         dirty = false;
         guard.unlock();
@@ -134,15 +158,26 @@ struct durable_file::impl {
     }
   }
 
-  // Stops the flusher, flushes and closes.
+  // Stops the flusher; the caller does not hold mtx, which it may need.
+  void stop_flusher() {
+    if (!flusher.joinable())
+      return;
+    {
+      std::lock_guard<std::mutex> guard{flush_mtx};
+      stopping = true;
+    }
+    flush_cv.notify_all();
+    flusher.join();
+  }
+
+  // Flushes and closes the environment; the flusher has stopped.
   void shut() {
-    if (flusher.joinable()) {
-      {
-        std::lock_guard<std::mutex> guard{flush_mtx};
-        stopping = true;
-      }
-      flush_cv.notify_all();
-      flusher.join();
+    flush_waiting();
+    {
+      std::lock_guard<std::mutex> guard{readers_mtx};
+      for (auto t : idle_readers)
+        mdb_txn_abort(t);
+      idle_readers.clear();
     }
     if (!opts.read_only)
       mdb_env_sync(env, 1);
@@ -307,6 +342,48 @@ durable_file::open(const std::string& path, const durable_identity& id,
   return std::shared_ptr<durable_file>{new durable_file(std::move(self))};
 }
 
+namespace {
+
+// Runs `body` in a write transaction of `f`, growing the map when it is full;
+// the caller holds f.mtx alone.
+caf::error write_locked(durable_file::impl& f,
+                        const std::function<caf::error(durable_file::txn&)>& body);
+
+} // namespace
+
+caf::error durable_file::impl::flush_waiting() {
+  if (waiting.empty())
+    return {};
+  auto batch = std::move(waiting);
+  waiting.clear();
+  waiting_bytes = 0;
+  has_waiting.store(false, std::memory_order_release);
+  return write_locked(*this, [&](txn& t) {
+    for (auto& [k, v] : batch)
+      if (auto err = put(t, k, v))
+        return err;
+    return caf::error{};
+  });
+}
+
+caf::error durable_file::put_later(bytes key, bytes value) {
+  auto& f = *impl_;
+  if (f.opts.durability == durability::per_write)
+    return write([&](txn& t) { return put(t, key, value); });
+  std::unique_lock<std::shared_mutex> guard{f.mtx};
+  if (f.closed)
+    return f.closed_error();
+  if (f.opts.read_only)
+    return make_error(errc::no_access, f.path + ": opened read-only");
+  f.waiting_bytes += key.size() + value.size();
+  f.waiting.emplace_back(std::move(key), std::move(value));
+  f.has_waiting.store(true, std::memory_order_release);
+  // Bounded, so that memory and the flush's pause stay small.
+  if (f.waiting.size() >= 16384 || f.waiting_bytes >= (std::size_t{8} << 20))
+    return f.flush_waiting();
+  return {};
+}
+
 caf::error durable_file::write(const std::function<caf::error(txn&)>& body) {
   auto& f = *impl_;
   std::unique_lock<std::shared_mutex> guard{f.mtx};
@@ -314,6 +391,16 @@ caf::error durable_file::write(const std::function<caf::error(txn&)>& body) {
     return f.closed_error();
   if (f.opts.read_only)
     return make_error(errc::no_access, f.path + ": opened read-only");
+  if (auto err = f.flush_waiting())
+    return err;
+  return write_locked(f, body);
+}
+
+namespace {
+
+caf::error write_locked(durable_file::impl& f,
+                        const std::function<caf::error(durable_file::txn&)>& body) {
+  using txn = durable_file::txn;
   for (;;) {
     txn t{nullptr, &f};
     if (auto rc = mdb_txn_begin(f.env, nullptr, 0, &t.raw))
@@ -343,26 +430,52 @@ caf::error durable_file::write(const std::function<caf::error(txn&)>& body) {
   }
 }
 
+} // namespace
+
 caf::error durable_file::read(const std::function<caf::error(txn&)>& body) const {
   auto& f = *impl_;
+  if (f.has_waiting.load(std::memory_order_acquire)) {
+    // Reads see the writes still waiting for their transaction.
+    std::unique_lock<std::shared_mutex> guard{f.mtx};
+    if (!f.closed)
+      if (auto err = f.flush_waiting())
+        return err;
+  }
   std::shared_lock<std::shared_mutex> guard{f.mtx};
   if (f.closed)
     return f.closed_error();
   txn t{nullptr, &f};
-  if (auto rc = mdb_txn_begin(f.env, nullptr, MDB_RDONLY, &t.raw))
+  {
+    std::lock_guard<std::mutex> readers_guard{f.readers_mtx};
+    if (!f.idle_readers.empty()) {
+      t.raw = f.idle_readers.back();
+      f.idle_readers.pop_back();
+    }
+  }
+  if (t.raw) {
+    if (auto rc = mdb_txn_renew(t.raw)) {
+      mdb_txn_abort(t.raw);
+      return lmdb_error(rc, f.path + ": renew");
+    }
+  } else if (auto rc = mdb_txn_begin(f.env, nullptr, MDB_RDONLY, &t.raw)) {
     return lmdb_error(rc, f.path + ": begin");
+  }
   auto err = body(t);
-  mdb_txn_abort(t.raw);
+  mdb_txn_reset(t.raw);
+  std::lock_guard<std::mutex> readers_guard{f.readers_mtx};
+  f.idle_readers.push_back(t.raw);
   return err;
 }
 
 caf::error durable_file::sync() {
   auto& f = *impl_;
-  std::shared_lock<std::shared_mutex> guard{f.mtx};
+  std::unique_lock<std::shared_mutex> guard{f.mtx};
   if (f.closed)
     return f.closed_error();
   if (f.opts.read_only)
     return {};
+  if (auto err = f.flush_waiting())
+    return err;
   if (auto rc = mdb_env_sync(f.env, 1))
     return lmdb_error(rc, f.path + ": sync");
   std::lock_guard<std::mutex> flush_guard{f.flush_mtx};
@@ -372,12 +485,18 @@ caf::error durable_file::sync() {
 
 caf::error durable_file::close() {
   auto& f = *impl_;
+  caf::error result;
+  {
+    std::unique_lock<std::shared_mutex> guard{f.mtx};
+    if (f.closed)
+      return f.closed_error();
+    f.closed = true;
+    result = f.flush_waiting();
+  }
+  f.stop_flusher();
   std::unique_lock<std::shared_mutex> guard{f.mtx};
-  if (f.closed)
-    return f.closed_error();
-  f.closed = true;
   f.shut();
-  return {};
+  return result;
 }
 
 caf::expected<std::optional<bytes_view>> durable_file::get(txn& t, bytes_view key) {

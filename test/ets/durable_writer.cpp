@@ -1,6 +1,7 @@
 // A process that writes to a durable table until it is killed: the crash
 // test (durable_test.cpp) kills it at a random moment. It prints each key
-// once its insert has returned, that is, once the write is acknowledged.
+// once the write is acknowledged as durable: when its insert has returned
+// (per_write), or when the sync() after every tenth insert has (group).
 //
 //   durable_writer PATH per_write|group
 
@@ -18,11 +19,17 @@ int main(int argc, char** argv) {
   auto table = kintsugi::ets::durable_set<long, std::string>::open(argv[1], opts);
   if (!table)
     return 3;
-  auto start = *table->size();
-  for (long i = static_cast<long>(start);; ++i) {
+  auto group = opts.durability == kintsugi::ets::durability::group;
+  auto start = static_cast<long>(*table->size());
+  for (long i = start;; ++i) {
     if (table->insert(i, "value " + std::to_string(i)))
       return 4;
-    std::printf("%ld\n", i);
+    if (group && i % 10 != 9)
+      continue;
+    if (group && table->sync())
+      return 5;
+    for (long k = group ? i - 9 : i; k <= i; ++k)
+      std::printf("%ld\n", k);
     std::fflush(stdout);
   }
 }

@@ -172,7 +172,17 @@ public:
   // -- writes ------------------------------------------------------------------
 
   caf::error insert(K key, V object) {
-    return write([&](txn& t) { return put(t, key, object); });
+    if constexpr (!multi) {
+      if (!file_)
+        return make_error(errc::table_closed, "no table");
+      try {
+        return file_->put_later(encode_key(key), encode(object));
+      } catch (const std::exception& e) {
+        return caf::make_error(caf::sec::runtime_error, e.what());
+      }
+    } else {
+      return write([&](txn& t) { return put(t, key, object); });
+    }
   }
 
   /// Inserts all objects in one transaction: all or none are stored.

@@ -14,10 +14,11 @@ enum class durability : uint8_t {
   /// Every write is on disk (fsync) when it returns: it survives a crash of
   /// the machine, not only of the process.
   per_write,
-  /// Writes are committed at once but flushed to disk together, on `sync()`
-  /// and at most `flush_interval` later (DETS's auto_save): bulk loading is
-  /// fast, and a crash of the machine may lose what was not flushed yet.
-  /// Committed writes survive a crash of the process (kill -9) either way.
+  /// Writes are gathered and committed together, and flushed to disk, on
+  /// `sync()` and at most `flush_interval` later (DETS's auto_save), so bulk
+  /// loading is fast. What `sync()` has acknowledged survives any crash; a
+  /// crash may lose what was written after the last flush. Every other
+  /// operation sees the writes before it, flushed or not.
   group,
 };
 

@@ -55,6 +55,12 @@ public:
   /// Runs `body` in a read transaction; many run at once.
   caf::error read(const std::function<caf::error(txn&)>& body) const;
 
+  /// With durability::group, stores `value` under `key` later, in one
+  /// transaction with the writes around it: on sync(), close(), the next
+  /// other operation, the flush interval, or when many are waiting. With
+  /// durability::per_write, stores it now.
+  caf::error put_later(bytes key, bytes value);
+
   /// Flushes committed writes to disk.
   caf::error sync();
 
