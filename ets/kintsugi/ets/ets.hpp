@@ -9,6 +9,7 @@
 #include "kintsugi/ets/file.hpp"
 #include "kintsugi/ets/ordered_set.hpp"
 #include "kintsugi/ets/set.hpp"
+#include "kintsugi/ets/state_vault.hpp"
 #include "kintsugi/ets/table.hpp"
 #include "kintsugi/ets/table_info.hpp"
 #include "kintsugi/ets/table_options.hpp"
