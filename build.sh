@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kintsugi's one entry point. Installs missing Debian packages (as root), then:
-#   ./build.sh demo              build and run the main job (the supervised demo)
+#   ./build.sh demo [ARGS]       build and run the main job: the Islands game
+#                                (ARGS go to it: play, serve --games N, --durable PATH)
 #   ./build.sh test              build and run the whole test suite
 #   ./build.sh sanitize [SAN]    the test suite under sanitizers
 #                                (SAN: address,undefined (default) or thread)
@@ -21,8 +22,8 @@ case "$cmd" in
   demo)
     cmake/install-deps.sh
     configure build/release -DCMAKE_BUILD_TYPE=Release -DKINTSUGI_BUILD_TESTS=OFF
-    cmake --build build/release -j "$jobs" --target supervised_counter
-    exec build/release/examples/supervised_counter
+    cmake --build build/release -j "$jobs" --target islands
+    exec build/release/examples/islands/islands "$@"
     ;;
   test)
     cmake/install-deps.sh
@@ -53,7 +54,7 @@ case "$cmd" in
     exec "$runner" "$@"
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -200,14 +200,15 @@ struct kept {
 };
 
 /// Makes `self` keep its state (`self->state.value`) in `vault` under `key`:
-/// restores it before any message is handled (deferred init), then handles
-/// messages with `running`; removes it when the actor ends normally. See the
-/// file comment.
+/// restores it before any message is handled (deferred init), or starts from
+/// `initial` when nothing is saved, then handles messages with `running`;
+/// removes it when the actor ends normally. See the file comment.
 template <class State>
 caf::behavior keep_state(caf::stateful_actor<kept<State>>* self, state_vault<State> vault,
-                         std::string key, caf::behavior running) {
+                         std::string key, caf::behavior running, State initial = State{}) {
   self->state.vault = vault;
   self->state.key = key;
+  self->state.value = std::move(initial);
   // exit_reason::normal is the empty error: the actor's work is done.
   self->attach_functor([vault, key](const caf::error& reason) mutable {
     if (!reason)

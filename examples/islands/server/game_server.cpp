@@ -1,0 +1,83 @@
+#include "game_server.hpp"
+
+#include <stdexcept>
+
+#include "../engine/error.hpp"
+
+namespace islands {
+
+namespace {
+
+caf::expected<player> player_of(int p) {
+  if (p == 1)
+    return player::one;
+  if (p == 2)
+    return player::two;
+  return make_error(errc::unknown_player, "player " + std::to_string(p));
+}
+
+caf::result<caf::ok_atom> answer(const caf::error& err) {
+  if (err)
+    return err;
+  return caf::ok_atom::value;
+}
+
+} // namespace
+
+caf::behavior game_server(caf::stateful_actor<kintsugi::ets::kept<game>>* self, game_vault vault,
+                          std::string first_player, server_settings settings) {
+  caf::behavior running{
+    [self](add_player_atom, std::string& name) {
+      return answer(self->state.update([&](game& g) { return g.add_player(name); }));
+    },
+    [self](position_atom, int p, const std::string& type, int row, int col) {
+      auto who = player_of(p);
+      if (!who)
+        return answer(who.error());
+      auto t = parse_island_type(type);
+      if (!t)
+        return answer(t.error());
+      return answer(
+        self->state.update([&](game& g) { return g.position_island(*who, *t, row, col); }));
+    },
+    [self](set_islands_atom, int p) {
+      auto who = player_of(p);
+      if (!who)
+        return answer(who.error());
+      return answer(self->state.update([&](game& g) { return g.set_islands(*who); }));
+    },
+    [self](guess_atom, int p, int row, int col) -> caf::result<guess_result> {
+      auto who = player_of(p);
+      if (!who)
+        return who.error();
+      auto result = self->state.update([&](game& g) { return g.guess(*who, row, col); });
+      if (!result)
+        return result.error();
+      return *result;
+    },
+    [self](state_atom) { return self->state.value; },
+    [self](stop_atom) {
+      self->quit();
+      return caf::ok_atom::value;
+    },
+    [](crash_atom) -> caf::unit_t { throw std::runtime_error("crash injected"); },
+    caf::after(settings.inactivity) >> [self] { self->quit(); },
+  };
+  return kintsugi::ets::keep_state(self, std::move(vault), first_player, std::move(running),
+                                   game::create(first_player));
+}
+
+kintsugi::child_spec game_spec(const std::string& first_player, game_vault vault,
+                               std::shared_ptr<kintsugi::registry> names,
+                               server_settings settings) {
+  auto spec = kintsugi::worker_spec("game", game_server, std::move(vault), first_player, settings);
+  spec.restart = kintsugi::restart_type::transient;
+  spec.name = kintsugi::registered_name{std::move(names), first_player};
+  return spec;
+}
+
+kintsugi::child_spec game_supervisor_spec(kintsugi::dynamic_supervisor_flags flags) {
+  return kintsugi::dynamic_supervisor_spec("games", std::move(flags));
+}
+
+} // namespace islands
