@@ -41,7 +41,7 @@ case "$cmd" in
       extra+=(-DCAF_CORE_LIBRARY="$(cmake/build-caf-tsan.sh build/caf-tsan)");;
     esac
     configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DKINTSUGI_SANITIZERS="$san" \
-      -DKINTSUGI_BUILD_BENCHMARKS=OFF -DKINTSUGI_BUILD_EXAMPLES=OFF "${extra[@]}"
+      -DKINTSUGI_BUILD_BENCHMARKS=OFF "${extra[@]}"
     cmake --build "$dir" -j "$jobs"
     ctest --test-dir "$dir" --output-on-failure -j "$jobs"
     ;;
