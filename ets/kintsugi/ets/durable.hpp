@@ -196,64 +196,41 @@ public:
   }
 
   caf::expected<bool> insert_new(K key, V object) {
-    bool added = false;
-    auto err = write([&](txn& t) -> caf::error {
-      added = false;
+    return write_value<bool>([&](txn& t) -> caf::expected<bool> {
       if constexpr (multi) {
         auto present = any_of_key(t, key);
-        if (!present)
-          return std::move(present.error());
-        if (*present)
-          return {};
-      }
-      if constexpr (multi) {
-        added = true;
-        return put(t, key, object);
+        if (!present || *present)
+          return present ? caf::expected<bool>{false} : std::move(present.error());
+        if (auto err = put(t, key, object))
+          return err;
+        return true;
       } else {
-        auto r = detail::durable_file::put_new(t, encode_key(key), encode(object));
-        if (!r)
-          return std::move(r.error());
-        added = *r;
-        return {};
+        return detail::durable_file::put_new(t, encode_key(key), encode(object));
       }
     });
-    if (err)
-      return err;
-    return added;
   }
 
   /// Erases every object under `key`; returns how many.
   caf::expected<std::size_t> erase(const K& key) {
-    std::size_t n = 0;
-    auto err = write([&](txn& t) { return erase_where(t, key, nullptr, n); });
-    if (err)
-      return err;
-    return n;
+    return write_value<std::size_t>([&](txn& t) { return erase_where(t, key, nullptr); });
   }
 
   /// Erases the objects under `key` equal to `object`; returns how many.
   caf::expected<std::size_t> erase_object(const K& key, const V& object) {
-    std::size_t n = 0;
     auto bytes = encode(object);
-    auto err = write([&](txn& t) { return erase_where(t, key, &bytes, n); });
-    if (err)
-      return err;
-    return n;
+    return write_value<std::size_t>([&](txn& t) { return erase_where(t, key, &bytes); });
   }
 
   /// Looks up and erases in one transaction.
   caf::expected<lookup_type> take(const K& key) {
-    lookup_type out;
-    auto err = write([&](txn& t) {
-      out = lookup_type{};
-      if (auto e = collect(t, key, out))
-        return e;
-      std::size_t n = 0;
-      return erase_where(t, key, nullptr, n);
+    return write_value<lookup_type>([&](txn& t) -> caf::expected<lookup_type> {
+      auto out = collect(t, key);
+      if (!out)
+        return out;
+      if (auto erased = erase_where(t, key, nullptr); !erased)
+        return std::move(erased.error());
+      return out;
     });
-    if (err)
-      return err;
-    return out;
   }
 
   /// set, ordered_set: adds `delta` to `field(object)` in one transaction,
@@ -261,20 +238,18 @@ public:
   template <class N, class Field>
   caf::expected<N> update_counter(const K& key, N delta, V initial, Field field) {
     static_assert(!multi, "update_counter works on set and ordered_set");
-    N result{};
-    auto err = write([&](txn& t) -> caf::error {
-      lookup_type current;
-      if (auto e = collect(t, key, current))
-        return e;
-      V object = current ? std::move(*current) : initial;
+    return write_value<N>([&](txn& t) -> caf::expected<N> {
+      auto current = collect(t, key);
+      if (!current)
+        return std::move(current.error());
+      V object = *current ? std::move(**current) : initial;
       auto& n = field(object);
       n += delta;
-      result = n;
-      return put(t, key, object);
+      N result = n;
+      if (auto err = put(t, key, object))
+        return err;
+      return result;
     });
-    if (err)
-      return err;
-    return result;
   }
 
   /// update_counter for a table whose objects are the numbers themselves.
@@ -301,39 +276,16 @@ public:
   // -- reads -------------------------------------------------------------------
 
   caf::expected<lookup_type> lookup(const K& key) const {
-    lookup_type out;
-    if (auto err = read([&](txn& t) { return collect(t, key, out); }))
-      return err;
-    return out;
+    return read_value<lookup_type>([&](txn& t) { return collect(t, key); });
   }
 
   caf::expected<bool> member(const K& key) const {
-    bool found = false;
-    auto err = read([&](txn& t) -> caf::error {
-      auto r = any_of_key(t, key);
-      if (!r)
-        return std::move(r.error());
-      found = *r;
-      return {};
-    });
-    if (err)
-      return err;
-    return found;
+    return read_value<bool>([&](txn& t) { return any_of_key(t, key); });
   }
 
   /// The number of objects.
   caf::expected<std::size_t> size() const {
-    std::size_t n = 0;
-    auto err = read([&](txn& t) -> caf::error {
-      auto c = detail::durable_file::count(t);
-      if (!c)
-        return std::move(c.error());
-      n = *c;
-      return {};
-    });
-    if (err)
-      return err;
-    return n;
+    return read_value<std::size_t>([](txn& t) { return detail::durable_file::count(t); });
   }
 
   /// `acc = f(acc, key, object)` over every object, in one read transaction.
@@ -429,6 +381,38 @@ private:
     }
   }
 
+  // Runs `f(txn) -> caf::expected<T>` in a read or write transaction and
+  // hands its value out. A write may run `f` again (see durable_file::write).
+  template <class T, bool Write, class Self, class F>
+  static caf::expected<T> run_value(Self& self, F&& f) {
+    std::optional<T> out;
+    auto body = [&](txn& t) -> caf::error {
+      auto r = f(t);
+      if (!r)
+        return std::move(r.error());
+      out = std::move(*r);
+      return {};
+    };
+    caf::error err;
+    if constexpr (Write)
+      err = self.write(body);
+    else
+      err = self.read(body);
+    if (err)
+      return err;
+    return std::move(*out);
+  }
+
+  template <class T, class F>
+  caf::expected<T> read_value(F&& f) const {
+    return run_value<T, false>(*this, std::forward<F>(f));
+  }
+
+  template <class T, class F>
+  caf::expected<T> write_value(F&& f) {
+    return run_value<T, true>(*this, std::forward<F>(f));
+  }
+
   static bytes encode_key(const K& k) {
     bytes out;
     codec::encode(k, out);
@@ -522,7 +506,8 @@ private:
     }
   }
 
-  caf::error collect(txn& t, const K& k, lookup_type& out) const {
+  caf::expected<lookup_type> collect(txn& t, const K& k) const {
+    lookup_type out;
     if constexpr (multi) {
       caf::error failure;
       auto err = scan_key(t, k, [&](bytes_view, bytes_view sv) {
@@ -534,24 +519,26 @@ private:
         out.push_back(std::move(*v));
         return true;
       });
-      return err ? err : failure;
+      if (err || failure)
+        return err ? err : failure;
     } else {
       auto r = detail::durable_file::get(t, encode_key(k));
       if (!r)
         return std::move(r.error());
       if (!*r)
-        return {};
+        return out;
       auto v = detail::deserialize<V>(**r, file_->path());
       if (!v)
         return std::move(v.error());
       out = std::move(*v);
-      return {};
     }
+    return out;
   }
 
-  // Erases the entries of `k` (only those whose value is `*value`, if given).
-  caf::error erase_where(txn& t, const K& k, const bytes* value, std::size_t& n) {
-    n = 0;
+  // Erases the entries of `k` (only those whose value is `*value`, if given);
+  // returns how many.
+  caf::expected<std::size_t> erase_where(txn& t, const K& k, const bytes* value) {
+    std::size_t n = 0;
     if constexpr (multi) {
       std::vector<bytes> doomed;
       if (auto err = scan_key(t, k, [&](bytes_view sk, bytes_view sv) {
@@ -566,7 +553,7 @@ private:
           return std::move(r.error());
         n += *r ? 1 : 0;
       }
-      return {};
+      return n;
     } else {
       auto key = encode_key(k);
       if (value) {
@@ -574,13 +561,12 @@ private:
         if (!r)
           return std::move(r.error());
         if (!*r || **r != *value)
-          return {};
+          return n;
       }
       auto r = detail::durable_file::del(t, key);
       if (!r)
         return std::move(r.error());
-      n = *r ? 1 : 0;
-      return {};
+      return *r ? std::size_t{1} : std::size_t{0};
     }
   }
 
@@ -608,9 +594,8 @@ private:
   }
 
   caf::expected<std::optional<K>> key_after(const std::optional<K>& key, bool inclusive) const {
-    std::optional<K> found;
-    auto err = read([&](txn& t) {
-      found.reset();
+    return read_value<std::optional<K>>([&](txn& t) -> caf::expected<std::optional<K>> {
+      std::optional<K> found;
       auto from = key ? std::optional<bytes>{encode_key(*key)} : std::nullopt;
       caf::error failure;
       auto e = detail::durable_file::scan(
@@ -625,33 +610,26 @@ private:
             found = std::move(*k);
           return false;
         });
-      return e ? e : failure;
+      if (e || failure)
+        return e ? e : failure;
+      return found;
     });
-    if (err)
-      return err;
-    return found;
   }
 
   caf::expected<std::optional<K>> key_before(const std::optional<K>& key) const {
-    std::optional<K> found;
-    auto err = read([&](txn& t) -> caf::error {
-      found.reset();
+    return read_value<std::optional<K>>([&](txn& t) -> caf::expected<std::optional<K>> {
       auto before = key ? std::optional<bytes>{encode_key(*key)} : std::nullopt;
       auto r = detail::durable_file::last_before(
         t, before ? std::optional<bytes_view>{*before} : std::nullopt);
       if (!r)
         return std::move(r.error());
       if (!*r)
-        return {};
+        return std::optional<K>{};
       auto k = decode_key(**r);
       if (!k)
         return std::move(k.error());
-      found = std::move(*k);
-      return {};
+      return std::optional<K>{std::move(*k)};
     });
-    if (err)
-      return err;
-    return found;
   }
 
   std::shared_ptr<detail::durable_file> file_;
