@@ -647,15 +647,25 @@ using durable_bag = durable_table<K, V, kind::bag>;
 template <class K, class V>
 using durable_duplicate_bag = durable_table<K, V, kind::duplicate_bag>;
 
+namespace detail {
+
+// Every (key, object) of a durable or term-store table.
+template <class K, class V, class Table>
+caf::expected<std::vector<std::pair<K, V>>> all_objects(const Table& from) {
+  return from.foldl(std::vector<std::pair<K, V>>{},
+                    [](std::vector<std::pair<K, V>> acc, const K& k, const V& v) {
+                      acc.emplace_back(k, v);
+                      return acc;
+                    });
+}
+
+} // namespace detail
+
 /// Copies every object of `from` into the term-store table `to` (one batch:
 /// no reader of `to` sees part of it).
 template <class K, class V, ets::kind Kind, class Compare, class Storage>
 caf::error load(const durable_table<K, V, Kind, Compare>& from, table<Storage>& to) {
-  auto objects = from.foldl(std::vector<std::pair<K, V>>{},
-                            [](std::vector<std::pair<K, V>> acc, const K& k, const V& v) {
-                              acc.emplace_back(k, v);
-                              return acc;
-                            });
+  auto objects = detail::all_objects<K, V>(from);
   if (!objects)
     return std::move(objects.error());
   return to.insert(std::move(*objects));
@@ -665,11 +675,7 @@ caf::error load(const durable_table<K, V, Kind, Compare>& from, table<Storage>& 
 /// `from`, in one transaction.
 template <class Storage, class K, class V, ets::kind Kind, class Compare>
 caf::error save(const reader<Storage>& from, durable_table<K, V, Kind, Compare>& to) {
-  auto objects = from.foldl(std::vector<std::pair<K, V>>{},
-                            [](std::vector<std::pair<K, V>> acc, const K& k, const V& v) {
-                              acc.emplace_back(k, v);
-                              return acc;
-                            });
+  auto objects = detail::all_objects<K, V>(from);
   if (!objects)
     return std::move(objects.error());
   return to.assign(*objects);
