@@ -11,6 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include <csetjmp>
+#include <csignal>
+
 #include <lmdb.h>
 #include <sys/stat.h>
 
@@ -24,7 +27,7 @@ namespace kintsugi::ets::detail {
 
 namespace {
 
-constexpr uint32_t format_version = 1;
+constexpr uint32_t format_version = 2;
 
 // LMDB takes a plain function as a key order, with no context: each table
 // type's order is reached through one of these trampolines.
@@ -58,6 +61,43 @@ caf::expected<MDB_cmp_func*> lmdb_order(compare_fn fn) {
     }
   }
   return caf::make_error(caf::sec::runtime_error, "too many ordered key types in one process");
+}
+
+// LMDB 0.9 keeps no checksums: a corrupted page can make it read wild
+// pointers. Every call into LMDB runs under a guard that turns a fault in
+// this thread into an error (the table is then marked broken), so a bad file
+// never crashes the program. Faults outside a guard go to the handler that
+// was there before. A fault skips the destructors of the frames it unwinds:
+// what they held leaks, once, for a table that is then refused.
+thread_local sigjmp_buf* fault_jump = nullptr;
+struct sigaction previous_segv;
+struct sigaction previous_bus;
+
+void on_fault(int sig, siginfo_t*, void*) {
+  if (fault_jump)
+    siglongjmp(*fault_jump, sig);
+  // Not ours: restore what was there and let the fault happen again.
+  sigaction(sig, sig == SIGSEGV ? &previous_segv : &previous_bus, nullptr);
+}
+
+// Installed at every open, unless it is in place: a test framework may have
+// put its own handler in since.
+void install_fault_handler() {
+  static std::mutex mtx;
+  std::lock_guard<std::mutex> guard{mtx};
+  for (auto [sig, previous] : {std::pair{SIGSEGV, &previous_segv}, {SIGBUS, &previous_bus}}) {
+    struct sigaction current {};
+    sigaction(sig, nullptr, &current);
+    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_fault)
+      continue;
+    struct sigaction sa {};
+    sa.sa_sigaction = on_fault;
+    // NODEFER: the handler leaves by siglongjmp, so the signal must not
+    // stay blocked; the jump then needs no saved signal mask (a syscall).
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, previous);
+  }
 }
 
 // Files open in this process: LMDB forbids opening one twice.
@@ -115,6 +155,9 @@ struct durable_file::impl {
   std::condition_variable flush_cv;
   bool dirty = false;
   bool stopping = false;
+  // LMDB faulted on this file: every call fails, and the environment is
+  // left as it is (closing it could fault again).
+  std::atomic<bool> broken{false};
   // durability::group: writes waiting for their transaction (under mtx).
   std::vector<std::pair<bytes, bytes>> waiting;
   std::size_t waiting_bytes = 0;
@@ -127,6 +170,7 @@ struct durable_file::impl {
 
   // Commits the waiting writes in one transaction; the caller holds mtx.
   caf::error flush_waiting();
+  caf::error commit_waiting();
 
   ~impl() {
     stop_flusher();
@@ -172,6 +216,12 @@ struct durable_file::impl {
 
   // Flushes and closes the environment; the flusher has stopped.
   void shut() {
+    if (broken.load(std::memory_order_acquire)) {
+      env = nullptr;
+      std::lock_guard<std::mutex> guard{open_mtx};
+      open_files.erase(file_id);
+      return;
+    }
     flush_waiting();
     {
       std::lock_guard<std::mutex> guard{readers_mtx};
@@ -187,6 +237,28 @@ struct durable_file::impl {
     open_files.erase(file_id);
   }
 };
+
+namespace {
+
+// Runs `body` under the fault guard (see on_fault).
+template <class F>
+caf::error guarded(durable_file::impl& f, F&& body) {
+  if (f.broken.load(std::memory_order_acquire))
+    return make_error(errc::bad_file, f.path + ": corrupted (LMDB faulted reading it)");
+  sigjmp_buf jump;
+  auto outer = fault_jump;
+  if (sigsetjmp(jump, 0) != 0) {
+    fault_jump = outer;
+    f.broken.store(true, std::memory_order_release);
+    return make_error(errc::bad_file, f.path + ": corrupted (LMDB faulted reading it)");
+  }
+  fault_jump = &jump;
+  auto err = body();
+  fault_jump = outer;
+  return err;
+}
+
+} // namespace
 
 class durable_file::txn {
 public:
@@ -221,6 +293,7 @@ const std::string& durable_file::path() const noexcept {
 caf::expected<std::shared_ptr<durable_file>>
 durable_file::open(const std::string& path, const durable_identity& id,
                    const durable_options& opts) {
+  install_fault_handler();
   auto self = std::make_unique<impl>();
   self->path = path;
   self->id = id;
@@ -270,6 +343,7 @@ durable_file::open(const std::string& path, const durable_identity& id,
                                                   path, st.st_size, info.me_last_pgno + 1));
   self->map_size = std::max<std::size_t>(self->map_size, info.me_mapsize);
   // The identity: written into a new file, checked in an existing one.
+  auto identity = [&]() -> caf::error {
   MDB_txn* t = nullptr;
   if (auto rc = mdb_txn_begin(self->env, nullptr, opts.read_only ? MDB_RDONLY : 0, &t))
     return fail(rc, "begin");
@@ -335,6 +409,10 @@ durable_file::open(const std::string& path, const durable_identity& id,
   }
   if ((rc = mdb_txn_commit(t)))
     return fail(rc, "commit");
+  return caf::error{};
+  };
+  if (auto err = guarded(*self, identity))
+    return err;
   if (opts.durability == durability::group && !opts.read_only) {
     auto raw = self.get();
     self->flusher = std::thread{[raw] { raw->flush_loop(); }};
@@ -354,6 +432,10 @@ caf::error write_locked(durable_file::impl& f,
 caf::error durable_file::impl::flush_waiting() {
   if (waiting.empty())
     return {};
+  return guarded(*this, [this] { return commit_waiting(); });
+}
+
+caf::error durable_file::impl::commit_waiting() {
   auto batch = std::move(waiting);
   waiting.clear();
   waiting_bytes = 0;
@@ -393,7 +475,7 @@ caf::error durable_file::write(const std::function<caf::error(txn&)>& body) {
     return make_error(errc::no_access, f.path + ": opened read-only");
   if (auto err = f.flush_waiting())
     return err;
-  return write_locked(f, body);
+  return guarded(f, [&] { return write_locked(f, body); });
 }
 
 namespace {
@@ -444,6 +526,7 @@ caf::error durable_file::read(const std::function<caf::error(txn&)>& body) const
   std::shared_lock<std::shared_mutex> guard{f.mtx};
   if (f.closed)
     return f.closed_error();
+  return guarded(f, [&]() -> caf::error {
   txn t{nullptr, &f};
   {
     std::lock_guard<std::mutex> readers_guard{f.readers_mtx};
@@ -465,6 +548,7 @@ caf::error durable_file::read(const std::function<caf::error(txn&)>& body) const
   std::lock_guard<std::mutex> readers_guard{f.readers_mtx};
   f.idle_readers.push_back(t.raw);
   return err;
+  });
 }
 
 caf::error durable_file::sync() {
@@ -476,8 +560,12 @@ caf::error durable_file::sync() {
     return {};
   if (auto err = f.flush_waiting())
     return err;
-  if (auto rc = mdb_env_sync(f.env, 1))
-    return lmdb_error(rc, f.path + ": sync");
+  if (auto err = guarded(f, [&]() -> caf::error {
+        if (auto rc = mdb_env_sync(f.env, 1))
+          return lmdb_error(rc, f.path + ": sync");
+        return {};
+      }))
+    return err;
   std::lock_guard<std::mutex> flush_guard{f.flush_mtx};
   f.dirty = false;
   return {};

@@ -176,7 +176,9 @@ public:
       if (!file_)
         return make_error(errc::table_closed, "no table");
       try {
-        return file_->put_later(encode_key(key), encode(object));
+        auto k = encode_key(key);
+        auto v = seal(k, encode(object));
+        return file_->put_later(std::move(k), std::move(v));
       } catch (const std::exception& e) {
         return caf::make_error(caf::sec::runtime_error, e.what());
       }
@@ -205,7 +207,8 @@ public:
           return err;
         return true;
       } else {
-        return detail::durable_file::put_new(t, encode_key(key), encode(object));
+        auto k = encode_key(key);
+        return detail::durable_file::put_new(t, k, seal(k, encode(object)));
       }
     });
   }
@@ -425,6 +428,41 @@ private:
     return out;
   }
 
+  // A stored object: a checksum over its stored key and its bytes, then the
+  // bytes. LMDB keeps no checksums; this catches a corrupted key or object.
+  static uint32_t checksum(bytes_view key, bytes_view payload) {
+    uint32_t h = 2166136261u;
+    for (auto part : {key, payload})
+      for (auto c : part) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 16777619u;
+      }
+    return h;
+  }
+
+  static bytes seal(bytes_view key, bytes_view payload) {
+    auto h = checksum(key, payload);
+    bytes out;
+    out.reserve(4 + payload.size());
+    for (int shift = 24; shift >= 0; shift -= 8)
+      out.push_back(static_cast<char>((h >> shift) & 0xff));
+    out.append(payload);
+    return out;
+  }
+
+  static bytes_view payload_of(bytes_view stored) {
+    return stored.size() < 4 ? bytes_view{} : stored.substr(4);
+  }
+
+  caf::expected<V> unseal(bytes_view key, bytes_view stored) const {
+    uint32_t h = 0;
+    for (std::size_t i = 0; i < 4 && i < stored.size(); ++i)
+      h = (h << 8) | static_cast<unsigned char>(stored[i]);
+    if (stored.size() < 4 || h != checksum(key, stored.substr(4)))
+      return make_error(errc::bad_file, file_->path() + ": an object fails its checksum");
+    return detail::deserialize<V>(stored.substr(4), file_->path());
+  }
+
   // A bag's entries of one key: [length][key][sequence], so that they lie
   // together in insertion order.
   static bytes bag_prefix(const K& k) {
@@ -454,7 +492,8 @@ private:
   caf::error put(txn& t, const K& k, const V& v) {
     auto value = encode(v);
     if constexpr (!multi) {
-      return detail::durable_file::put(t, encode_key(k), value);
+      auto key = encode_key(k);
+      return detail::durable_file::put(t, key, seal(key, value));
     } else {
       auto prefix = bag_prefix(k);
       if constexpr (Kind == kind::bag) {
@@ -462,7 +501,7 @@ private:
         auto err = detail::durable_file::scan(t, bytes_view{prefix}, [&](bytes_view sk, bytes_view sv) {
           if (!in_bag(sk, prefix))
             return sk.substr(0, std::min(sk.size(), prefix.size())) == prefix;
-          equal = equal || sv == value;
+          equal = equal || payload_of(sv) == value;
           return !equal;
         });
         if (err || equal)
@@ -473,7 +512,7 @@ private:
         return std::move(seq.error());
       for (int shift = 56; shift >= 0; shift -= 8)
         prefix.push_back(static_cast<char>((*seq >> shift) & 0xff));
-      return detail::durable_file::put(t, prefix, value);
+      return detail::durable_file::put(t, prefix, seal(prefix, value));
     }
   }
 
@@ -510,8 +549,8 @@ private:
     lookup_type out;
     if constexpr (multi) {
       caf::error failure;
-      auto err = scan_key(t, k, [&](bytes_view, bytes_view sv) {
-        auto v = detail::deserialize<V>(sv, file_->path());
+      auto err = scan_key(t, k, [&](bytes_view sk, bytes_view sv) {
+        auto v = unseal(sk, sv);
         if (!v) {
           failure = std::move(v.error());
           return false;
@@ -522,12 +561,13 @@ private:
       if (err || failure)
         return err ? err : failure;
     } else {
-      auto r = detail::durable_file::get(t, encode_key(k));
+      auto key = encode_key(k);
+      auto r = detail::durable_file::get(t, key);
       if (!r)
         return std::move(r.error());
       if (!*r)
         return out;
-      auto v = detail::deserialize<V>(**r, file_->path());
+      auto v = unseal(key, **r);
       if (!v)
         return std::move(v.error());
       out = std::move(*v);
@@ -542,7 +582,7 @@ private:
     if constexpr (multi) {
       std::vector<bytes> doomed;
       if (auto err = scan_key(t, k, [&](bytes_view sk, bytes_view sv) {
-            if (!value || sv == *value)
+            if (!value || payload_of(sv) == *value)
               doomed.emplace_back(sk);
             return true;
           }))
@@ -560,7 +600,7 @@ private:
         auto r = detail::durable_file::get(t, key);
         if (!r)
           return std::move(r.error());
-        if (!*r || **r != *value)
+        if (!*r || payload_of(**r) != *value)
           return n;
       }
       auto r = detail::durable_file::del(t, key);
@@ -581,7 +621,7 @@ private:
       t, from ? std::optional<bytes_view>{*from} : std::nullopt,
       [&](bytes_view sk, bytes_view sv) {
         auto k = decode_key(sk);
-        auto v = detail::deserialize<V>(sv, file_->path());
+        auto v = unseal(sk, sv);
         if (!k || !v) {
           failure = !k ? std::move(k.error()) : std::move(v.error());
           return false;
