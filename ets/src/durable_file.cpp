@@ -27,7 +27,7 @@ namespace kintsugi::ets::detail {
 
 namespace {
 
-constexpr uint32_t format_version = 2;
+constexpr uint32_t format_version = 3;
 
 // LMDB takes a plain function as a key order, with no context: each table
 // type's order is reached through one of these trampolines.

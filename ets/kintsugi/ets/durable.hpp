@@ -430,14 +430,22 @@ private:
 
   // A stored object: a checksum over its stored key and its bytes, then the
   // bytes. LMDB keeps no checksums; this catches a corrupted key or object.
+  // FNV-1a's multiply, eight bytes at a time: a byte at a time cost more
+  // than the lookup itself.
   static uint32_t checksum(bytes_view key, bytes_view payload) {
-    uint32_t h = 2166136261u;
-    for (auto part : {key, payload})
-      for (auto c : part) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 16777619u;
+    uint64_t h = 14695981039346656037ull;
+    for (auto part : {key, payload}) {
+      std::size_t i = 0;
+      for (; i + 8 <= part.size(); i += 8) {
+        uint64_t word;
+        std::memcpy(&word, part.data() + i, 8);
+        h = (h ^ word) * 1099511628211ull;
       }
-    return h;
+      for (; i < part.size(); ++i)
+        h = (h ^ static_cast<unsigned char>(part[i])) * 1099511628211ull;
+      h = (h ^ part.size()) * 1099511628211ull;
+    }
+    return static_cast<uint32_t>(h ^ (h >> 32));
   }
 
   static bytes seal(bytes_view key, bytes_view payload) {
