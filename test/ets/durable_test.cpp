@@ -201,6 +201,10 @@ BOOST_AUTO_TEST_CASE(opening_checks_kind_types_and_file) {
   BOOST_TEST(scores::open(f.path).error() == errc::bad_file);
 }
 
+// ThreadSanitizer takes fault signals raised in code it did not instrument
+// (liblmdb) for itself, so the fault guard cannot work under it; this test
+// runs in the plain and the AddressSanitizer builds.
+#if !defined(__SANITIZE_THREAD__)
 BOOST_AUTO_TEST_CASE(flipped_bytes_anywhere_give_errors_or_data_never_a_crash) {
 #if defined(__SANITIZE_ADDRESS__)
   // A table refused after a fault leaks what the unwound frames held, by
@@ -238,6 +242,7 @@ BOOST_AUTO_TEST_CASE(flipped_bytes_anywhere_give_errors_or_data_never_a_crash) {
   __lsan_enable();
 #endif
 }
+#endif
 
 BOOST_AUTO_TEST_CASE(a_table_larger_than_its_first_map_grows) {
   temp_table f;
