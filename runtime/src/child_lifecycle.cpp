@@ -33,8 +33,10 @@ void send_exit_now(caf::event_based_actor& self, const caf::actor& dest, caf::er
   self.send<caf::message_priority::high>(dest, caf::exit_msg{self.address(), std::move(reason)});
 }
 
-caf::error reason_for_children(const caf::error& own) {
-  return own ? own : caf::error{caf::exit_reason::user_shutdown};
+void pass_end_on(const caf::actor_addr& supervisor, const caf::error& reason,
+                 const caf::actor& child) {
+  auto r = reason ? reason : caf::error{caf::exit_reason::user_shutdown};
+  caf::anon_send<caf::message_priority::high>(child, caf::exit_msg{supervisor, std::move(r)});
 }
 
 void emit(const report_sink& sink, report_kind kind, const std::string& supervisor,

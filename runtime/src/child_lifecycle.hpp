@@ -40,10 +40,12 @@ caf::error register_name(const child_spec& spec, const caf::actor& actor);
 /// Sends an exit signal that jumps `dest`'s mailbox, as Erlang's do.
 void send_exit_now(caf::event_based_actor& self, const caf::actor& dest, caf::error reason);
 
-/// The reason a supervisor that is killed or crashes passes on to the
-/// children still alive: its own, `kill` staying `kill` (CAF cannot trap it,
-/// so neither may they), and `user_shutdown` for a normal end.
-caf::error reason_for_children(const caf::error& own);
+/// Sends a child still alive the end of its supervisor that was killed or
+/// crashed: the supervisor's own reason, `kill` staying `kill` (CAF cannot
+/// trap it, so neither may the child), and `user_shutdown` for a normal end.
+/// For a functor attached to the supervisor, so it sends anonymously.
+void pass_end_on(const caf::actor_addr& supervisor, const caf::error& reason,
+                 const caf::actor& child);
 
 /// Sends a report to `sink`.
 void emit(const report_sink& sink, report_kind kind, const std::string& supervisor,

@@ -52,10 +52,8 @@ caf::behavior dynamic_supervisor_actor::make_behavior() {
   // Children never outlive their supervisor: an orderly stop has stopped them
   // all before this runs; a kill or a crash has not.
   attach_functor([this](const caf::error& reason) {
-    auto r = reason_for_children(reason);
     for (auto& entry : children_)
-      caf::anon_send<caf::message_priority::high>(entry.second.actor,
-                                                  caf::exit_msg{address(), r});
+      pass_end_on(address(), reason, entry.second.actor);
   });
   set_down_handler([this](caf::down_msg& msg) { on_down(msg); });
   set_exit_handler([this](caf::exit_msg& msg) {

@@ -54,10 +54,9 @@ caf::behavior supervisor_actor::make_behavior() {
   // all before this runs; a kill or a crash has not, so pass the reason on. A
   // kill stays a kill: CAF cannot trap it, so neither may the children.
   attach_functor([this](const caf::error& reason) {
-    auto r = reason_for_children(reason);
     for (auto& ch : children_) {
       if (ch->actor)
-        caf::anon_send<caf::message_priority::high>(ch->actor, caf::exit_msg{address(), r});
+        pass_end_on(address(), reason, ch->actor);
       // A pending continuation holds its own child: break the cycle.
       ch->pending = nullptr;
     }
