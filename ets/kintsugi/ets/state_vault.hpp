@@ -174,9 +174,12 @@ struct kept {
   /// The actor's state: restored before its first message, saved by `update`.
   State value{};
 
-  /// Applies `f` to the state and saves it; returns what `f` returns. A
-  /// state that cannot be saved ends the actor with the reason, rather than
-  /// letting it run on with a state that a restart would lose.
+  /// Applies `f` to the state and saves it; returns what `f` returns. An `f`
+  /// that reports a failure (a `caf::error`, or a `caf::expected` without a
+  /// value) must leave the state as it was: then there is nothing to save,
+  /// and nothing is written. A state that cannot be saved ends the actor
+  /// with the reason, rather than letting it run on with a state that a
+  /// restart would lose.
   template <class F>
   auto update(F f) -> decltype(f(value)) {
     if constexpr (std::is_void_v<decltype(f(value))>) {
@@ -184,7 +187,8 @@ struct kept {
       save();
     } else {
       auto result = f(value);
-      save();
+      if (!failed(result))
+        save();
       return result;
     }
   }
@@ -197,6 +201,13 @@ struct kept {
 
   state_vault<State> vault;
   std::string key;
+
+private:
+  static bool failed(const caf::error& x) { return static_cast<bool>(x); }
+  template <class T>
+  static bool failed(const caf::expected<T>& x) { return !x; }
+  template <class T>
+  static bool failed(const T&) { return false; }
 };
 
 /// Makes `self` keep its state (`self->state.value`) in `vault` under `key`:
