@@ -5,6 +5,10 @@
 #   ./build.sh test              build and run the whole test suite
 #   ./build.sh sanitize [SAN]    the test suite under sanitizers
 #                                (SAN: address,undefined (default) or thread)
+#   ./build.sh fuzz [SECONDS [TARGET...]]
+#                                build the libFuzzer targets with clang and run
+#                                each (or those named) for SECONDS (default 45);
+#                                failing inputs go to build/fuzz/findings/TARGET/
 #   ./build.sh bench [W...]      build kintsugi-bench in Release and run it
 #                                (--build-only: build it and print its path)
 set -euo pipefail
@@ -45,6 +49,39 @@ case "$cmd" in
     cmake --build "$dir" -j "$jobs"
     ctest --test-dir "$dir" --output-on-failure -j "$jobs"
     ;;
+  fuzz)
+    seconds=${1:-45}
+    [ $# -gt 0 ] && shift
+    targets=("$@")
+    [ ${#targets[@]} -eq 0 ] && targets=($(ls test/fuzz/regressions))
+    cmake/install-deps.sh clang libclang-rt-14-dev
+    dir=build/fuzz
+    configure "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DKINTSUGI_FUZZ=ON -DKINTSUGI_SANITIZERS=address,undefined -DKINTSUGI_BUILD_BENCHMARKS=OFF
+    cmake --build "$dir" -j "$jobs" --target fuzzers
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$PWD/test/sanitizers/ubsan.supp
+    # strict_memcmp=0: see kintsugi_fuzz_target in test/CMakeLists.txt.
+    export ASAN_OPTIONS=strict_memcmp=0
+    for name in "${targets[@]}"; do
+      target=test/fuzz/regressions/$name/
+      findings=$dir/findings/$name
+      mkdir -p "$dir/corpus/$name" "$findings"
+      echo "== fuzz_$name: $seconds s" >&2
+      # Fork mode, so that a hang is recorded and fuzzing goes on. Corpus
+      # first: libFuzzer adds what it finds to the first directory.
+      "$dir/test/fuzz_$name" "$dir/corpus/$name" "$target" -fork=1 -ignore_timeouts=1 \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+        -artifact_prefix="$findings/" 2>&1 |
+        grep -E '^(#[0-9]+: cov|INFO: exiting|==.*(ERROR|SUMMARY)|fuzz property)' | tail -3 >&2 || true
+      for hang in "$findings"/timeout-*; do
+        [ -e "$hang" ] && echo "fuzz_$name: a hang, kept in $hang" >&2
+      done
+      if [ -n "$(ls -A "$findings")" ]; then
+        echo "fuzz_$name failed: inputs in $findings (fix, then copy them to $target)" >&2
+        exit 1
+      fi
+    done
+    ;;
   bench)
     cmake/install-deps.sh
     configure build/release -DCMAKE_BUILD_TYPE=Release -DKINTSUGI_BUILD_TESTS=OFF
@@ -54,7 +91,7 @@ case "$cmd" in
     exec "$runner" "$@"
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

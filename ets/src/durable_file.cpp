@@ -3,9 +3,12 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <set>
+#include <string>
 #include <shared_mutex>
 #include <thread>
 #include <utility>
@@ -16,6 +19,7 @@
 
 #include <lmdb.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <caf/sec.hpp>
 
@@ -70,14 +74,29 @@ caf::expected<MDB_cmp_func*> lmdb_order(compare_fn fn) {
 // was there before. A fault skips the destructors of the frames it unwinds:
 // what they held leaks, once, for a table that is then refused.
 thread_local sigjmp_buf* fault_jump = nullptr;
-struct sigaction previous_segv;
-struct sigaction previous_bus;
+
+// The faults a corrupted page can cause: wild reads, reads past the end of
+// the file, and divisions by a zero read from a header.
+struct fault_signal {
+  int sig;
+  struct sigaction previous;
+};
+fault_signal fault_signals[] = {{SIGSEGV, {}}, {SIGBUS, {}}, {SIGFPE, {}}};
 
 void on_fault(int sig, siginfo_t*, void*) {
   if (fault_jump)
     siglongjmp(*fault_jump, sig);
   // Not ours: restore what was there and let the fault happen again.
-  sigaction(sig, sig == SIGSEGV ? &previous_segv : &previous_bus, nullptr);
+  for (auto& x : fault_signals)
+    if (x.sig == sig)
+      sigaction(sig, &x.previous, nullptr);
+}
+
+// LMDB checks some of its invariants with assertions that abort: on a
+// corrupted page they fail, and under a guard they are a fault like the rest.
+void on_lmdb_assert(MDB_env*, const char*) {
+  if (fault_jump)
+    siglongjmp(*fault_jump, SIGABRT);
 }
 
 // Installed at every open, unless it is in place: a test framework may have
@@ -85,9 +104,9 @@ void on_fault(int sig, siginfo_t*, void*) {
 void install_fault_handler() {
   static std::mutex mtx;
   std::lock_guard<std::mutex> guard{mtx};
-  for (auto [sig, previous] : {std::pair{SIGSEGV, &previous_segv}, {SIGBUS, &previous_bus}}) {
+  for (auto& x : fault_signals) {
     struct sigaction current {};
-    sigaction(sig, nullptr, &current);
+    sigaction(x.sig, nullptr, &current);
     if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_fault)
       continue;
     struct sigaction sa {};
@@ -96,7 +115,7 @@ void install_fault_handler() {
     // stay blocked; the jump then needs no saved signal mask (a syscall).
     sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    sigaction(sig, &sa, previous);
+    sigaction(x.sig, &sa, &x.previous);
   }
 }
 
@@ -108,16 +127,17 @@ MDB_val as_val(bytes_view x) {
   return {x.size(), const_cast<char*>(x.data())};
 }
 
-bytes_view as_view(const MDB_val& x) {
-  return {static_cast<const char*>(x.mv_data), x.mv_size};
-}
-
 caf::error lmdb_error(int rc, const std::string& what) {
   switch (rc) {
     case MDB_INVALID:
     case MDB_VERSION_MISMATCH:
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
+    case MDB_CURSOR_FULL: // a tree deeper than LMDB builds: a page points back up
+    // A transaction LMDB marked failed: Kintsugi uses each one from one
+    // thread, with no child, so an earlier step in it met a corrupted page
+    // (and a full map, the one other cause, is retried before this).
+    case MDB_BAD_TXN:
       return make_error(errc::bad_file, fmt::format("{}: {}", what, mdb_strerror(rc)));
     case MDB_BAD_VALSIZE:
       return caf::make_error(caf::sec::invalid_argument,
@@ -146,6 +166,13 @@ struct durable_file::impl {
   MDB_dbi objects = 0;
   std::size_t map_size = 0;
   std::pair<dev_t, ino_t> file_id{};
+  // Where the file is mapped (see view_of): by this environment, and by
+  // those of earlier opens that LMDB faulted on and that were left as they
+  // were.
+  std::vector<std::pair<const char*, const char*>> maps;
+
+  void find_map();
+  caf::expected<bytes_view> view_of(const MDB_val& x) const;
   // Readers share it; writers, map growth and close take it alone.
   mutable std::shared_mutex mtx;
   bool closed = false;
@@ -238,6 +265,40 @@ struct durable_file::impl {
   }
 };
 
+// LMDB does not say where it mapped the file (mdb_env_info gives the address
+// the header asked for), so the mapping is looked up by the file's device
+// and inode.
+void durable_file::impl::find_map() {
+  maps.clear();
+  std::ifstream in{"/proc/self/maps"};
+  std::string line;
+  while (std::getline(in, line)) {
+    unsigned long begin = 0, end = 0, offset = 0, ino = 0;
+    unsigned dev_major = 0, dev_minor = 0;
+    char perms[8] = {};
+    if (std::sscanf(line.c_str(), "%lx-%lx %7s %lx %x:%x %lu", &begin, &end, perms, &offset,
+                    &dev_major, &dev_minor, &ino)
+          == 7
+        && ino == file_id.second && makedev(dev_major, dev_minor) == file_id.first
+        && offset == 0)
+      maps.emplace_back(reinterpret_cast<const char*>(begin), reinterpret_cast<const char*>(end));
+  }
+}
+
+// LMDB takes a value's size from its page unchecked: on a corrupted page it
+// reaches past the map, into whatever memory lies beyond. A value in the map
+// must end inside it (past the file's end, a read faults and the guard takes
+// it). Values outside the map are in pages LMDB copied for a write.
+caf::expected<bytes_view> durable_file::impl::view_of(const MDB_val& x) const {
+  auto p = static_cast<const char*>(x.mv_data);
+  for (auto [begin, end] : maps)
+    if (p >= begin && p < end && x.mv_size > static_cast<std::size_t>(end - p))
+      return make_error(errc::bad_file,
+                        fmt::format("{}: corrupted (a value of {} bytes runs past the map)",
+                                    path, x.mv_size));
+  return bytes_view{p, x.mv_size};
+}
+
 namespace {
 
 // Runs `body` under the fault guard (see on_fault).
@@ -309,6 +370,7 @@ durable_file::open(const std::string& path, const durable_identity& id,
   auto fail = [&](int rc, const char* what) { return lmdb_error(rc, path + ": " + what); };
   if (auto rc = mdb_env_create(&self->env))
     return fail(rc, "mdb_env_create");
+  mdb_env_set_assert(self->env, on_lmdb_assert);
   self->map_size = opts.initial_map_size;
   mdb_env_set_mapsize(self->env, self->map_size);
   mdb_env_set_maxdbs(self->env, 2);
@@ -317,13 +379,26 @@ durable_file::open(const std::string& path, const durable_identity& id,
     flags |= MDB_RDONLY;
   if (opts.durability == durability::group)
     flags |= MDB_NOSYNC;
-  if (auto rc = mdb_env_open(self->env, path.c_str(), flags, 0644)) {
+  // LMDB reads the file's header here, unchecked: a corrupted one can fault.
+  int rc = 0;
+  if (auto err = guarded(*self, [&] {
+        rc = mdb_env_open(self->env, path.c_str(), flags, 0644);
+        return caf::error{};
+      }))
+    return err;
+  if (rc) {
     mdb_env_close(self->env);
     self->env = nullptr;
+    // LMDB maps the size an existing file's header asks for: a corrupted one
+    // asks for what cannot be mapped.
+    if (exists && (rc == ENOMEM || rc == EINVAL))
+      return make_error(errc::bad_file, fmt::format("{}: corrupted header ({})", path,
+                                                    mdb_strerror(rc)));
     return fail(rc, "open");
   }
   ::stat(path.c_str(), &st);
   self->file_id = {st.st_dev, st.st_ino};
+  self->find_map();
   {
     std::lock_guard<std::mutex> guard{open_mtx};
     if (!open_files.insert(self->file_id).second) {
@@ -346,7 +421,9 @@ durable_file::open(const std::string& path, const durable_identity& id,
   auto identity = [&]() -> caf::error {
   MDB_txn* t = nullptr;
   if (auto rc = mdb_txn_begin(self->env, nullptr, opts.read_only ? MDB_RDONLY : 0, &t))
-    return fail(rc, "begin");
+    // The header names a last page beyond the map it asks for.
+    return rc == MDB_MAP_RESIZED ? make_error(errc::bad_file, path + ": corrupted header")
+                                 : fail(rc, "begin");
   auto abort = [&](caf::error err) {
     mdb_txn_abort(t);
     return err;
@@ -356,14 +433,18 @@ durable_file::open(const std::string& path, const durable_identity& id,
   MDB_stat main_stat{};
   if (mdb_dbi_open(t, nullptr, 0, &main_dbi) == MDB_SUCCESS)
     mdb_stat(t, main_dbi, &main_stat);
-  auto rc = mdb_dbi_open(t, "meta", exists ? 0 : create, &self->meta);
+  // A table is new when its file is, or when the file holds nothing at all:
+  // LMDB writes its own header when it creates a file, so a process killed
+  // before the identity's commit leaves such a file, and it opens as new.
+  auto fresh = !exists || main_stat.ms_entries == 0;
+  auto rc = mdb_dbi_open(t, "meta", fresh ? create : 0, &self->meta);
   if (rc == MDB_NOTFOUND)
     return abort(make_error(errc::bad_file, path + ": an LMDB file, but not a Kintsugi table"));
   if (rc == MDB_INCOMPATIBLE)
     return abort(make_error(errc::bad_file, path + ": not a Kintsugi table"));
   if (rc)
     return abort(fail(rc, "meta"));
-  if ((rc = mdb_dbi_open(t, "objects", create, &self->objects)))
+  if ((rc = mdb_dbi_open(t, "objects", fresh ? create : 0, &self->objects)))
     return abort(rc == MDB_NOTFOUND ? make_error(errc::bad_file, path + ": no objects")
                                     : fail(rc, "objects"));
   if (id.compare) {
@@ -377,7 +458,10 @@ durable_file::open(const std::string& path, const durable_identity& id,
     MDB_val v{};
     if (mdb_get(t, self->meta, &k, &v) != MDB_SUCCESS)
       return std::nullopt;
-    return bytes{as_view(v)};
+    auto value = self->view_of(v);
+    if (!value)
+      return std::nullopt; // a corrupted identity: refused below as incomplete
+    return bytes{*value};
   };
   auto put = [&](const char* key, bytes_view value) {
     MDB_val k{std::strlen(key), const_cast<char*>(key)};
@@ -401,11 +485,15 @@ durable_file::open(const std::string& path, const durable_identity& id,
                               fmt::format("{} holds a {} of {} -> {}, not a {} of {} -> {}", path,
                                           *kind, *key, *object, kind_name, id.key_type,
                                           id.object_type)));
-  } else if (opts.read_only || main_stat.ms_entries > 2) {
-    return abort(make_error(errc::bad_file, path + ": not a Kintsugi table"));
-  } else if (put("format", version) || put("kind", kind_name) || put("key_type", id.key_type)
-             || put("object_type", id.object_type)) {
-    return abort(caf::make_error(caf::sec::runtime_error, path + ": cannot write its identity"));
+  } else if (!fresh || opts.read_only) {
+    return abort(make_error(errc::bad_file, path + ": not a Kintsugi table (no identity)"));
+  } else {
+    for (auto [key, value] : {std::pair<const char*, bytes_view>{"format", version},
+                              {"kind", kind_name},
+                              {"key_type", id.key_type},
+                              {"object_type", id.object_type}})
+      if ((rc = put(key, value)))
+        return abort(fail(rc, "writing the table's identity"));
   }
   if ((rc = mdb_txn_commit(t)))
     return fail(rc, "commit");
@@ -509,6 +597,7 @@ caf::error write_locked(durable_file::impl& f,
     f.map_size *= 2;
     if (auto rc = mdb_env_set_mapsize(f.env, f.map_size))
       return lmdb_error(rc, f.path + ": grow the map");
+    f.find_map();
   }
 }
 
@@ -595,7 +684,10 @@ caf::expected<std::optional<bytes_view>> durable_file::get(txn& t, bytes_view ke
     return std::optional<bytes_view>{};
   if (auto err = t.check(rc, "get"))
     return err;
-  return std::optional<bytes_view>{as_view(v)};
+  auto value = t.file->view_of(v);
+  if (!value)
+    return std::move(value.error());
+  return std::optional<bytes_view>{*value};
 }
 
 caf::error durable_file::put(txn& t, bytes_view key, bytes_view value) {
@@ -637,7 +729,11 @@ caf::error durable_file::scan(txn& t, std::optional<bytes_view> from,
     k = as_val(*from);
   auto rc = mdb_cursor_get(c, &k, &v, from ? MDB_SET_RANGE : MDB_FIRST);
   while (rc == MDB_SUCCESS) {
-    if (!f(as_view(k), as_view(v)))
+    auto key = t.file->view_of(k);
+    auto value = t.file->view_of(v);
+    if (!key || !value)
+      return key ? std::move(value.error()) : std::move(key.error());
+    if (!f(*key, *value))
       return {};
     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
   }
@@ -665,7 +761,10 @@ caf::expected<std::optional<bytes>> durable_file::last_before(txn& t,
     return std::optional<bytes>{};
   if (auto err = t.check(rc, "seek"))
     return err;
-  return std::optional<bytes>{bytes{as_view(k)}};
+  auto key = t.file->view_of(k);
+  if (!key)
+    return std::move(key.error());
+  return std::optional<bytes>{bytes{*key}};
 }
 
 caf::expected<std::size_t> durable_file::count(txn& t) {

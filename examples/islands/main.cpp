@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,6 +20,7 @@
 #include "kintsugi/ets/state_vault.hpp"
 #include "kintsugi/kintsugi.hpp"
 
+#include "engine/command.hpp"
 #include "engine/error.hpp"
 #include "engine/game.hpp"
 #include "server/game_server.hpp"
@@ -187,88 +187,81 @@ int play(caf::actor_system& sys, const std::string& durable) {
   std::string game_name;
   std::string line;
   auto show = [&](int who) {
+    auto seen_by = islands::player_of(who);
+    if (!seen_by)
+      return std::printf("error: %s\n", islands::describe(seen_by.error()).c_str()), void();
     auto g = kintsugi::call_by_name<islands::game>(*p.names, game_name, 5s,
                                                    islands::state_atom::value);
-    if (g)
-      std::printf("%s", islands::draw(*g, who == 2 ? islands::player::two : islands::player::one)
-                          .c_str());
+    if (!g)
+      return std::printf("error: %s\n", islands::describe(g.error()).c_str()), void();
+    std::printf("%s", islands::draw(*g, *seen_by).c_str());
   };
   while (std::printf("> "), std::fflush(stdout), std::getline(std::cin, line)) {
-    std::istringstream in{line};
-    std::string cmd;
-    in >> cmd;
-    auto need = [&](auto&... xs) {
-      if ((in >> ... >> xs))
-        return true;
-      std::printf("error: missing or bad arguments for '%s'\n", cmd.c_str());
-      return false;
-    };
+    if (islands::is_blank(line))
+      continue;
+    auto cmd = islands::parse_command(line);
     auto report = [&](const caf::error& err) {
       std::printf("%s\n", err ? ("error: " + islands::describe(err)).c_str() : "ok");
     };
-    if (cmd.empty())
+    if (!cmd) {
+      report(cmd.error());
       continue;
-    if (cmd == "quit")
+    }
+    using verb = islands::command::verb;
+    if (cmd->what == verb::quit)
       break;
-    if (cmd == "new") {
-      std::string name;
-      if (!need(name))
-        continue;
-      auto g = p.new_game(name);
+    if (cmd->what == verb::new_game) {
+      auto g = p.new_game(cmd->text);
       if (!g) {
         std::printf("error: %s\n", kintsugi::render(g.error()).c_str());
         continue;
       }
-      game_name = name;
-      std::printf("game started for %s\n", name.c_str());
+      game_name = cmd->text;
+      std::printf("game started for %s\n", game_name.c_str());
       continue;
     }
     if (game_name.empty()) {
       std::printf("error: start a game first: new NAME\n");
       continue;
     }
-    int who = 0, row = 0, col = 0;
-    std::string text;
-    if (cmd == "join") {
-      if (need(text))
-        report(error_of(kintsugi::call_by_name<caf::ok_atom>(
-          *p.names, game_name, 5s, islands::add_player_atom::value, text)));
-    } else if (cmd == "position") {
-      if (need(who, text, row, col)) {
-        auto r = kintsugi::call_by_name<caf::ok_atom>(*p.names, game_name, 5s,
-                                                      islands::position_atom::value, who, text,
-                                                      row, col);
+    auto request = [&](auto... xs) {
+      return kintsugi::call_by_name<caf::ok_atom>(*p.names, game_name, 5s, xs...);
+    };
+    switch (cmd->what) {
+      case verb::join:
+        report(error_of(request(islands::add_player_atom::value, cmd->text)));
+        break;
+      case verb::position: {
+        auto r = request(islands::position_atom::value, cmd->who, cmd->text, cmd->row, cmd->col);
         report(error_of(r));
         if (r)
-          show(who);
+          show(cmd->who);
+        break;
       }
-    } else if (cmd == "set") {
-      if (need(who)) {
-        auto r = kintsugi::call_by_name<caf::ok_atom>(*p.names, game_name, 5s,
-                                                      islands::set_islands_atom::value, who);
-        report(error_of(r));
-      }
-    } else if (cmd == "guess") {
-      if (need(who, row, col)) {
-        auto r = kintsugi::call_by_name<islands::guess_result>(*p.names, game_name, 5s,
-                                                               islands::guess_atom::value, who,
-                                                               row, col);
+      case verb::set:
+        report(error_of(request(islands::set_islands_atom::value, cmd->who)));
+        break;
+      case verb::guess: {
+        auto r = kintsugi::call_by_name<islands::guess_result>(
+          *p.names, game_name, 5s, islands::guess_atom::value, cmd->who, cmd->row, cmd->col);
         if (!r) {
           report(r.error());
-        } else {
-          std::printf("%s%s%s\n", r->hit ? "hit" : "miss",
-                      r->forested
-                        ? (std::string{", forested "} + islands::to_string(*r->forested)).c_str()
-                        : "",
-                      r->win ? " -- and that wins the game!" : "");
-          show(who);
+          break;
         }
+        std::printf("%s%s%s\n", r->hit ? "hit" : "miss",
+                    r->forested
+                      ? (std::string{", forested "} + islands::to_string(*r->forested)).c_str()
+                      : "",
+                    r->win ? " -- and that wins the game!" : "");
+        show(cmd->who);
+        break;
       }
-    } else if (cmd == "show") {
-      if (need(who))
-        show(who);
-    } else {
-      std::printf("error: unknown command '%s'\n", cmd.c_str());
+      case verb::show:
+        show(cmd->who);
+        break;
+      case verb::new_game:
+      case verb::quit:
+        break; // handled above
     }
   }
   return p.stop();

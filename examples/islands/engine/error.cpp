@@ -13,6 +13,7 @@ const char* to_string(errc x) noexcept {
     case errc::not_all_islands_positioned: return "not_all_islands_positioned";
     case errc::not_allowed: return "not_allowed";
     case errc::unknown_player: return "unknown_player";
+    case errc::bad_command: return "bad_command";
   }
   return "unknown";
 }

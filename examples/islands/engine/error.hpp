@@ -26,6 +26,9 @@ enum class errc : uint8_t {
   not_allowed,
   /// No such player in this game.
   unknown_player,
+  /// A line of input that is not a command (unknown verb, missing, extra or
+  /// malformed arguments).
+  bad_command,
 };
 
 const char* to_string(errc x) noexcept;

@@ -19,6 +19,14 @@ const char* to_string(player x) noexcept {
   return x == player::one ? "player1" : "player2";
 }
 
+caf::expected<player> player_of(int number) {
+  if (number == 1)
+    return player::one;
+  if (number == 2)
+    return player::two;
+  return make_error(errc::unknown_player, "player " + std::to_string(number));
+}
+
 const char* to_string(game_phase x) noexcept {
   switch (x) {
     case game_phase::initialized: return "initialized";

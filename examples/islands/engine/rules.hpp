@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <caf/error.hpp>
+#include <caf/expected.hpp>
 #include <caf/meta/type_name.hpp>
 
 namespace islands {
@@ -14,6 +15,10 @@ namespace islands {
 enum class player : uint8_t { one, two };
 
 const char* to_string(player x) noexcept;
+
+/// Player 1 or 2 by number, as players name themselves in requests;
+/// `errc::unknown_player` for any other number.
+caf::expected<player> player_of(int number);
 
 enum class game_phase : uint8_t { initialized, players_set, player1_turn, player2_turn, game_over };
 

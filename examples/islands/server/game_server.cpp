@@ -8,14 +8,6 @@ namespace islands {
 
 namespace {
 
-caf::expected<player> player_of(int p) {
-  if (p == 1)
-    return player::one;
-  if (p == 2)
-    return player::two;
-  return make_error(errc::unknown_player, "player " + std::to_string(p));
-}
-
 caf::result<caf::ok_atom> answer(const caf::error& err) {
   if (err)
     return err;
