@@ -26,6 +26,7 @@
 #include <fmt/core.h>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/longest_duration.hpp"
 
 namespace kintsugi::ets::detail {
 
@@ -146,7 +147,8 @@ caf::error lmdb_error(int rc, const std::string& what) {
     case EROFS:
       return make_error(errc::no_access, fmt::format("{}: {}", what, mdb_strerror(rc)));
     default:
-      return caf::make_error(caf::sec::runtime_error, fmt::format("{}: {}", what, mdb_strerror(rc)));
+      return caf::make_error(caf::sec::runtime_error,
+                             fmt::format("{}: {}", what, mdb_strerror(rc)));
   }
 }
 
@@ -354,6 +356,16 @@ const std::string& durable_file::path() const noexcept {
 caf::expected<std::shared_ptr<durable_file>>
 durable_file::open(const std::string& path, const durable_identity& id,
                    const durable_options& opts) {
+  if (path.empty())
+    return caf::make_error(caf::sec::invalid_argument, "a durable table needs a path");
+  if (opts.initial_map_size == 0)
+    return caf::make_error(caf::sec::invalid_argument, path + ": initial_map_size is 0");
+  if (opts.durability == durability::group
+      && (opts.flush_interval.count() <= 0 || opts.flush_interval > longest_duration))
+    return caf::make_error(caf::sec::invalid_argument,
+                           fmt::format("{}: flush_interval must be positive and at most a "
+                                       "century, got {} ms",
+                                       path, opts.flush_interval.count()));
   install_fault_handler();
   auto self = std::make_unique<impl>();
   self->path = path;
@@ -394,6 +406,9 @@ durable_file::open(const std::string& path, const durable_identity& id,
     if (exists && (rc == ENOMEM || rc == EINVAL))
       return make_error(errc::bad_file, fmt::format("{}: corrupted header ({})", path,
                                                     mdb_strerror(rc)));
+    if (rc == ENOENT || rc == ENOTDIR)
+      return caf::make_error(caf::sec::cannot_open_file,
+                             fmt::format("{}: {}", path, mdb_strerror(rc)));
     return fail(rc, "open");
   }
   ::stat(path.c_str(), &st);

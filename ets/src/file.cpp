@@ -1,8 +1,11 @@
 #include "kintsugi/ets/file.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <caf/sec.hpp>
@@ -68,8 +71,9 @@ caf::error write_table_file(caf::actor_system& sys, const std::string& path,
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    auto why = std::strerror(errno);
     std::remove(tmp.c_str());
-    return caf::make_error(caf::sec::runtime_error, "cannot rename " + tmp + " to " + path);
+    return caf::make_error(caf::sec::cannot_open_file, path + ": " + why);
   }
   return {};
 }
@@ -77,6 +81,9 @@ caf::error write_table_file(caf::actor_system& sys, const std::string& path,
 caf::expected<std::pair<uint64_t, std::vector<char>>>
 read_table_file(caf::actor_system& sys, const std::string& path, const file_header& expected) {
   std::vector<char> bytes;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return bad(path, "not a regular file");
   {
     file_ptr f{std::fopen(path.c_str(), "rb")};
     if (!f)

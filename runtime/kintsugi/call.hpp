@@ -24,6 +24,7 @@
 #include <caf/unit.hpp>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/longest_duration.hpp"
 #include "kintsugi/registry.hpp"
 
 namespace kintsugi {
@@ -34,12 +35,17 @@ constexpr call_timeout default_call_timeout = std::chrono::seconds{5};
 /// Sends `xs...` to `dest` and waits at most `timeout` for a reply of type `T`
 /// (`caf::unit_t` for an empty reply). Errors: the error `dest` answered;
 /// `errc::timeout` when no reply came in time; `sec::request_receiver_down`
-/// when `dest` is gone; `sec::invalid_argument` for an invalid handle;
+/// when `dest` is gone; `sec::invalid_argument` for an invalid handle or a
+/// negative timeout, or one longer than `longest_duration`;
 /// `sec::unexpected_response` for a reply of another type.
 template <class T, class... Ts>
 caf::expected<T> call(const caf::actor& dest, call_timeout timeout, Ts&&... xs) {
   if (!dest)
     return caf::make_error(caf::sec::invalid_argument, "no actor to call");
+  if (timeout.count() < 0 || timeout > longest_duration)
+    return caf::make_error(caf::sec::invalid_argument,
+                           timeout.count() < 0 ? "negative call timeout"
+                                               : "call timeout longer than a century");
   caf::scoped_actor self{dest->home_system(), true};
   caf::expected<T> result{caf::error{}};
   auto on_error = [&](caf::error& err) {

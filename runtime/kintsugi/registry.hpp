@@ -52,7 +52,7 @@ public:
 
   /// Registers `actor` under `name`. Errors: `errc::already_registered`
   /// (context: the actor that holds the name), `errc::invalid_spec` for an
-  /// empty name or an invalid actor.
+  /// empty name, an invalid actor or one that has ended.
   caf::error register_name(const std::string& name, const caf::actor& actor);
 
   /// Releases `name`, whoever holds it. Returns `errc::not_found` if nobody does.

@@ -149,7 +149,8 @@ caf::expected<child_spec> get_childspec(const caf::actor& sup, const std::string
                                         call_timeout timeout = default_call_timeout);
 
 /// Stops `sup` in order with `reason` and waits until it has ended, with all
-/// its children. Returns `errc::timeout` if it has not ended in time.
+/// its children. Returns `errc::timeout` if it has not ended in time, and
+/// `sec::request_receiver_down` if it had ended before (OTP's noproc).
 caf::error stop(const caf::actor& sup, const caf::error& reason,
                 call_timeout timeout = default_call_timeout);
 

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/longest_duration.hpp"
 
 namespace kintsugi {
 
@@ -58,9 +59,13 @@ caf::error validate(const child_spec& spec) {
     return make_error(errc::invalid_spec, "child spec without an id");
   if (!spec.start)
     return invalid("no start function");
-  if (spec.shutdown && spec.shutdown->what() == shutdown_policy::kind::timeout
-      && spec.shutdown->after().count() < 0)
-    return invalid("negative shutdown timeout");
+  if (spec.shutdown && spec.shutdown->what() == shutdown_policy::kind::timeout) {
+    if (spec.shutdown->after().count() < 0)
+      return invalid("negative shutdown timeout");
+    if (spec.shutdown->after() > longest_duration)
+      return invalid("shutdown timeout longer than a century; for no limit, use "
+                     "shutdown_policy::infinity()");
+  }
   if (spec.name && (!spec.name->where || spec.name->name.empty()))
     return invalid("a name needs a registry and a non-empty name");
   if (spec.significant && spec.restart == restart_type::permanent)

@@ -5,6 +5,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/longest_duration.hpp"
 #include "kintsugi/dynamic_supervisor.hpp"
 #include "kintsugi/supervisor.hpp"
 
@@ -71,6 +72,11 @@ caf::expected<child_spec> get_childspec(const caf::actor& sup, const std::string
 caf::error stop(const caf::actor& sup, const caf::error& reason, call_timeout timeout) {
   if (!sup)
     return caf::make_error(caf::sec::invalid_argument, "no supervisor");
+  if (timeout.count() < 0 || timeout > longest_duration)
+    return caf::make_error(caf::sec::invalid_argument, "negative or absurd stop timeout");
+  // As OTP's supervisor:stop/1 of a process that is gone: noproc.
+  if (caf::actor_cast<caf::abstract_actor*>(sup)->getf(caf::abstract_actor::is_terminated_flag))
+    return caf::make_error(caf::sec::request_receiver_down, "the supervisor has ended already");
   caf::scoped_actor self{sup->home_system(), true};
   self->monitor(sup);
   self->send_exit(sup, reason);

@@ -54,6 +54,9 @@ caf::error registry::register_name(const std::string& name, const caf::actor& ac
     return make_error(errc::invalid_spec, "cannot register an empty name");
   if (!actor)
     return make_error(errc::invalid_spec, "cannot register \"" + name + "\" for no actor");
+  if (terminated(actor)) // as Erlang's register/2 with a dead pid: badarg
+    return make_error(errc::invalid_spec,
+                      "cannot register \"" + name + "\" for an actor that has ended");
   {
     auto& s = state_->shard_of(name);
     std::unique_lock<std::shared_mutex> guard{s.mtx};

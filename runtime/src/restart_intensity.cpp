@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/longest_duration.hpp"
 
 namespace kintsugi {
 
@@ -26,6 +27,8 @@ caf::error validate_restart_intensity(int intensity, std::chrono::milliseconds p
   if (period.count() <= 0)
     return make_error(errc::invalid_spec,
                       fmt::format("restart period must be positive, got {} ms", period.count()));
+  if (period > longest_duration)
+    return make_error(errc::invalid_spec, "restart period longer than a century");
   return {};
 }
 

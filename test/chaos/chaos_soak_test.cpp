@@ -75,8 +75,8 @@ struct shape {
   std::vector<shape> children;
 };
 
-shape worker_shape(std::string id, restart_type r = restart_type::permanent, role what = role::plain,
-                   bool named = false) {
+shape worker_shape(std::string id, restart_type r = restart_type::permanent,
+                   role what = role::plain, bool named = false) {
   return {std::move(id), strategy_kind::worker, r, 0, what, named, {}};
 }
 
@@ -556,8 +556,8 @@ struct soak : fixture {
     for (; reports_read < reports.size(); ++reports_read)
       intensity_reports += reports[reports_read].kind == report_kind::intensity_reached;
     BOOST_REQUIRE_MESSAGE(intensity_reports == m.give_ups,
-                          after << ": " << intensity_reports << " supervisors gave up, the model says "
-                                << m.give_ups);
+                          after << ": " << intensity_reports
+                                << " supervisors gave up, the model says " << m.give_ups);
     auto writer = seen.find("root/store/writer");
     auto writer_is_new = writer == seen.end() || writer->second != now.at("root/store/writer");
     seen = std::move(now);

@@ -35,31 +35,12 @@ typename Inspector::result_type inspect(Inspector& f, player& x) {
 }
 
 // A table file of this test, removed with its lock file at the end.
-struct temp_table {
-  std::string path = "/tmp/kintsugi-durable-" + std::to_string(::getpid()) + "-"
-                     + boost::unit_test::framework::current_test_case().p_name.get();
-  temp_table() { remove(); }
-  ~temp_table() { remove(); }
-  void remove() const {
-    std::remove(path.c_str());
-    std::remove((path + "-lock").c_str());
-  }
-  std::string bytes() const {
-    std::ifstream in{path, std::ios::binary};
-    return {std::istreambuf_iterator<char>{in}, {}};
-  }
-  void write(const std::string& content) const {
-    std::ofstream out{path, std::ios::binary | std::ios::trunc};
-    out << content;
-  }
-};
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(durable)
 
 BOOST_AUTO_TEST_CASE(a_set_keeps_its_objects_across_a_reopen) {
-  temp_table f;
+  temp_path f;
   {
     auto t = *scores::open(f.path);
     BOOST_TEST(!t.insert("a", 1));
@@ -89,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_set_keeps_its_objects_across_a_reopen) {
 }
 
 BOOST_AUTO_TEST_CASE(user_types_go_through_cafs_serialization) {
-  temp_table f;
+  temp_path f;
   auto t = *ets::durable_set<int, player>::open(f.path);
   t.insert(1, player{"Kusama", 3});
   auto field = [](player& p) -> int& { return p.score; };
@@ -99,7 +80,7 @@ BOOST_AUTO_TEST_CASE(user_types_go_through_cafs_serialization) {
 }
 
 BOOST_AUTO_TEST_CASE(an_ordered_set_keeps_key_order_on_disk) {
-  temp_table f;
+  temp_path f;
   {
     auto t = *ets::durable_ordered_set<int, int>::open(f.path);
     for (int k : {5, -3, 100, 0, -100, 42})
@@ -122,7 +103,7 @@ BOOST_AUTO_TEST_CASE(an_ordered_set_keeps_key_order_on_disk) {
 }
 
 BOOST_AUTO_TEST_CASE(a_comparator_orders_keys_that_do_not_sort_as_bytes) {
-  temp_table f;
+  temp_path f;
   using desc = ets::durable_ordered_set<int, std::string, std::greater<int>>;
   auto t = *desc::open(f.path);
   for (int k : {1, 3, 2})
@@ -131,7 +112,7 @@ BOOST_AUTO_TEST_CASE(a_comparator_orders_keys_that_do_not_sort_as_bytes) {
   BOOST_TEST(**t.next(3) == 2);
   BOOST_TEST(**t.last() == 1);
   using pairs = ets::durable_ordered_set<std::pair<int, int>, int>;
-  temp_table g;
+  temp_path g;
   g.path += "-pairs";
   g.remove();
   auto p = *pairs::open(g.path);
@@ -145,7 +126,7 @@ BOOST_AUTO_TEST_CASE(a_comparator_orders_keys_that_do_not_sort_as_bytes) {
 }
 
 BOOST_AUTO_TEST_CASE(bags_keep_insertion_order_on_disk) {
-  temp_table f;
+  temp_path f;
   {
     auto b = *ets::durable_bag<std::string, int>::open(f.path);
     for (int x : {3, 1, 3, 2})
@@ -173,7 +154,7 @@ BOOST_AUTO_TEST_CASE(bags_keep_insertion_order_on_disk) {
 }
 
 BOOST_AUTO_TEST_CASE(opening_checks_kind_types_and_file) {
-  temp_table f;
+  temp_path f;
   scores::open(f.path)->insert("a", 1);
   BOOST_TEST((ets::durable_set<int, int>::open(f.path).error() == errc::wrong_type));
   BOOST_TEST((ets::durable_bag<std::string, int>::open(f.path).error() == errc::wrong_type));
@@ -212,7 +193,7 @@ BOOST_AUTO_TEST_CASE(flipped_bytes_anywhere_give_errors_or_data_never_a_crash) {
   // left out of the leak check.
   __lsan_disable();
 #endif
-  temp_table f;
+  temp_path f;
   {
     auto t = *scores::open(f.path);
     for (int i = 0; i < 2000; ++i)
@@ -245,7 +226,7 @@ BOOST_AUTO_TEST_CASE(flipped_bytes_anywhere_give_errors_or_data_never_a_crash) {
 #endif
 
 BOOST_AUTO_TEST_CASE(a_table_larger_than_its_first_map_grows) {
-  temp_table f;
+  temp_path f;
   ets::durable_options opts;
   opts.initial_map_size = 1 << 20; // 1 MiB; 8 MiB go in
   opts.durability = ets::durability::group;
@@ -259,7 +240,7 @@ BOOST_AUTO_TEST_CASE(a_table_larger_than_its_first_map_grows) {
 }
 
 BOOST_AUTO_TEST_CASE(load_and_save_move_tables_between_memory_and_disk) {
-  temp_table f;
+  temp_path f;
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   auto owner = sys.spawn(idle);
@@ -280,7 +261,7 @@ BOOST_AUTO_TEST_CASE(load_and_save_move_tables_between_memory_and_disk) {
 // Kills a writer at random moments; every acknowledged write must be there
 // and the file must open without any repair step.
 BOOST_AUTO_TEST_CASE(acknowledged_writes_survive_kill_9_at_any_moment) {
-  temp_table f;
+  temp_path f;
   std::mt19937 gen{2026};
   long acknowledged_total = 0;
   for (int round = 0; round < 24; ++round) {

@@ -3,10 +3,37 @@
 // Helpers of the term-store tests: owners are actors of the test's own
 // system; `as(actor)` gives the actor pointer a table operation is made for.
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <unistd.h>
+
 #include "fixture.hpp"
 #include "kintsugi/ets/ets.hpp"
 
 namespace kintsugi::test {
+
+/// A file name of this test process and test case, removed (with the lock
+/// file a durable table leaves beside it) before and after the test.
+struct temp_path {
+  std::string path = "/tmp/kintsugi-ets-" + std::to_string(::getpid()) + "-"
+                     + boost::unit_test::framework::current_test_case().p_name.get();
+  temp_path() { remove(); }
+  ~temp_path() { remove(); }
+  void remove() const {
+    std::remove(path.c_str());
+    std::remove((path + "-lock").c_str());
+  }
+  std::string bytes() const {
+    std::ifstream in{path, std::ios::binary};
+    return {std::istreambuf_iterator<char>{in}, {}};
+  }
+  void write(const std::string& content) const {
+    std::ofstream{path, std::ios::binary | std::ios::trunc} << content;
+  }
+};
 
 /// An actor that does nothing until it is told to quit.
 caf::behavior idle(caf::event_based_actor* self);

@@ -1,9 +1,3 @@
-#include <cstdio>
-#include <fstream>
-#include <iterator>
-
-#include <unistd.h>
-
 #include "ets_fixture.hpp"
 
 using namespace kintsugi;
@@ -16,29 +10,12 @@ using int_set = ets::set<int, int>;
 using string_bag = ets::bag<std::string, int>;
 using lines = ets::duplicate_bag<int, std::string>;
 
-// A file name of this test process, removed at the end of the test.
-struct temp_file {
-  std::string path = "/tmp/kintsugi-ets-" + std::to_string(::getpid()) + "-"
-                     + boost::unit_test::framework::current_test_case().p_name.get() + ".tab";
-  ~temp_file() { std::remove(path.c_str()); }
-
-  std::string bytes() const {
-    std::ifstream in{path, std::ios::binary};
-    return {std::istreambuf_iterator<char>{in}, {}};
-  }
-
-  void write(const std::string& content) const {
-    std::ofstream out{path, std::ios::binary | std::ios::trunc};
-    out << content;
-  }
-};
-
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(file, ets_fixture)
 
 BOOST_AUTO_TEST_CASE(a_saved_table_loads_back_whole) {
-  temp_file f;
+  temp_path f;
   auto owner = spawn_idle();
   auto t = *scores::create(as(owner));
   for (int i = 0; i < 1000; ++i)
@@ -61,7 +38,7 @@ BOOST_AUTO_TEST_CASE(a_saved_table_loads_back_whole) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_files_give_clear_errors) {
-  temp_file f;
+  temp_path f;
   auto owner = spawn_idle();
   auto t = *scores::create(as(owner));
   for (int i = 0; i < 100; ++i)

@@ -22,17 +22,6 @@ caf::behavior counter(caf::stateful_actor<ets::kept<int>>* self, vault v, std::s
   });
 }
 
-struct temp_path {
-  std::string path = "/tmp/kintsugi-vault-" + std::to_string(::getpid()) + "-"
-                     + boost::unit_test::framework::current_test_case().p_name.get();
-  temp_path() { remove(); }
-  ~temp_path() { remove(); }
-  void remove() const {
-    std::remove(path.c_str());
-    std::remove((path + "-lock").c_str());
-  }
-};
-
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(state_vault, ets_fixture)

@@ -2,6 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "engine/command.hpp"
 #include "engine/error.hpp"
 #include "engine/game.hpp"
 #include "sample_game.hpp"
@@ -136,6 +137,27 @@ BOOST_AUTO_TEST_CASE(a_game_needs_all_islands_and_keeps_each_players_guesses) {
   BOOST_TEST(ready.player1.guesses.misses.count({10, 10}) == 1u);
   BOOST_TEST(ready.player2.guesses.hits.count({1, 1}) == 1u);
   BOOST_TEST(draw(ready, player::one).find("player1_turn") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(player_input_parses_or_says_what_is_wrong) {
+  auto cmd = parse_command("  position 2 l_shape  3 4 ");
+  BOOST_REQUIRE(cmd);
+  BOOST_TEST((cmd->what == command::verb::position));
+  BOOST_TEST(cmd->who == 2);
+  BOOST_TEST(cmd->text == "l_shape");
+  BOOST_TEST(cmd->row == 3);
+  BOOST_TEST(cmd->col == 4);
+  BOOST_TEST((parse_command("quit")->what == command::verb::quit));
+  BOOST_TEST((parse_command("new Kusama")->text == "Kusama"));
+  for (auto bad : {"", "   ", "fly 1", "guess 1 2", "guess 1 2 3 4", "set one", "set 1x",
+                   "set 99999999999", "guess 1 -2147483649 1", "new", "quit now"})
+    BOOST_TEST(is(parse_command(bad).error(), errc::bad_command), "'" << bad << "'");
+  BOOST_TEST(describe(parse_command("set one").error()).find("usage: set P") != std::string::npos);
+  // Out-of-range numbers parse: the game refuses them (unknown_player).
+  BOOST_TEST(parse_command("set 3")->who == 3);
+  BOOST_TEST(is(player_of(3).error(), errc::unknown_player));
+  BOOST_TEST(is_blank(" \t\r"));
+  BOOST_TEST(!is_blank(" x"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -76,12 +76,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     }
     auto before = seen(g);
     auto err = apply(g, *cmd);
+    auto code = [](errc x) { return static_cast<uint8_t>(x); };
     kintsugi::fuzz::require_error_in(
       err, islands::error_category,
-      {static_cast<uint8_t>(errc::invalid_coordinate), static_cast<uint8_t>(errc::invalid_island_type),
-       static_cast<uint8_t>(errc::overlapping_island),
-       static_cast<uint8_t>(errc::not_all_islands_positioned),
-       static_cast<uint8_t>(errc::not_allowed), static_cast<uint8_t>(errc::unknown_player)},
+      {code(errc::invalid_coordinate), code(errc::invalid_island_type),
+       code(errc::overlapping_island), code(errc::not_all_islands_positioned),
+       code(errc::not_allowed), code(errc::unknown_player)},
       "apply");
     if (err)
       kintsugi::fuzz::require(seen(g) == before, "a refused command changed the game: "

@@ -55,8 +55,8 @@ BOOST_AUTO_TEST_CASE(an_actor_that_ended_is_never_returned) {
   run();
   BOOST_TEST(is_dead(a));
   BOOST_TEST(names.whereis("a").error() == errc::not_found);
-  // Registering a dead actor leaves nothing behind.
-  BOOST_TEST(!names.register_name("late", a));
+  // Registering a dead actor is refused (Erlang's register/2: badarg).
+  BOOST_TEST(names.register_name("late", a) == errc::invalid_spec);
   BOOST_TEST(names.whereis("late").error() == errc::not_found);
   BOOST_TEST(names.size() == 0u);
 }

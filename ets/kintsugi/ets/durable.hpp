@@ -147,8 +147,10 @@ public:
 
   /// Opens the table in `path`, creating it unless `opts.read_only`.
   /// Errors: `errc::bad_file`, `errc::wrong_type`, `sec::cannot_open_file`
-  /// (read-only and missing), `errc::no_access` (already open in this
-  /// process, or not writable).
+  /// (read-only and missing, or a folder of the path missing),
+  /// `errc::no_access` (already open in this process, or not writable),
+  /// `sec::invalid_argument` (an empty path, a zero map size, a group
+  /// `flush_interval` that is not positive or longer than a century).
   static caf::expected<durable_table> open(const std::string& path, durable_options opts = {}) {
     detail::durable_identity id{Kind, typeid(K).name(), typeid(V).name(), nullptr};
     if constexpr (ordered && !codec::bytes_order)

@@ -50,8 +50,11 @@ read_table_file(caf::actor_system& sys, const std::string& path, const file_head
 
 } // namespace detail
 
-/// Saves every object of `table` to `path`. Errors: those of reading the
-/// table, and `sec::cannot_open_file` / `sec::runtime_error` for I/O.
+/// Saves every object of `table` to `path`, atomically (a new file renamed
+/// over the old one). Errors: those of reading the table;
+/// `sec::cannot_open_file` when `path` cannot be written (a folder missing,
+/// a directory in the way, no permission); `sec::runtime_error` for a
+/// failed write.
 template <class Storage>
 caf::error tab2file(const reader<Storage>& table, const std::string& path) {
   if (!table)
