@@ -410,22 +410,9 @@ struct model {
 // -- the soak -------------------------------------------------------------------------
 
 struct options {
-  uint64_t seed = 1;
-  std::size_t steps = 5000;
+  uint64_t seed = test_option("seed", 1);
+  std::size_t steps = test_option("steps", 5000);
 };
-
-options parse_options() {
-  options opts;
-  auto& suite = boost::unit_test::framework::master_test_suite();
-  for (int i = 1; i + 1 < suite.argc; ++i) {
-    std::string arg = suite.argv[i];
-    if (arg == "--seed")
-      opts.seed = std::stoull(suite.argv[++i]);
-    else if (arg == "--steps")
-      opts.steps = std::stoull(suite.argv[++i]);
-  }
-  return opts;
-}
 
 struct tally {
   std::map<std::string, std::size_t> injected;
@@ -435,7 +422,7 @@ struct tally {
 };
 
 struct soak : fixture {
-  options opts = parse_options();
+  options opts;
   std::mt19937_64 rng{opts.seed};
   environment env;
   model m;

@@ -32,6 +32,14 @@ start_fn ignoring_start() {
   return [](start_context&) { return start_result::ignore(); };
 }
 
+uint64_t test_option(const std::string& name, uint64_t otherwise) {
+  auto& suite = boost::unit_test::framework::master_test_suite();
+  for (int i = 1; i + 1 < suite.argc; ++i)
+    if (suite.argv[i] == "--" + name)
+      return std::stoull(suite.argv[i + 1]);
+  return otherwise;
+}
+
 child_spec worker_child(std::string id, restart_type restart) {
   auto spec = worker_spec(std::move(id), worker);
   spec.restart = restart;

@@ -3,6 +3,7 @@
 // Helpers of Kintsugi's own test suite, on top of the public fixture in
 // <kintsugi/testing.hpp>: test actors, specs, and a live-scheduler fixture.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ start_fn ignoring_start();
 child_spec logged_child(std::string id, std::shared_ptr<std::vector<std::string>> log,
                         caf::behavior (*fun)(caf::event_based_actor*) = worker,
                         bool with_reason = false);
+
+/// The number given as `--NAME N` after `--` on the test program's command
+/// line (the soak's and crash tests' length and seed), or `otherwise`.
+uint64_t test_option(const std::string& name, uint64_t otherwise);
 
 /// A spec for `worker` with the given id and restart type.
 child_spec worker_child(std::string id, restart_type restart = restart_type::permanent);
