@@ -63,7 +63,9 @@ caf::error write_table_file(caf::actor_system& sys, const std::string& path,
     if (!f)
       return caf::make_error(caf::sec::cannot_open_file, tmp);
     auto ok = std::fwrite(head.data(), 1, head.size(), f.get()) == head.size()
-              && std::fwrite(payload.data(), 1, payload.size(), f.get()) == payload.size()
+              // fwrite must not see the null data() of an empty table
+              && (payload.empty()
+                  || std::fwrite(payload.data(), 1, payload.size(), f.get()) == payload.size())
               && std::fflush(f.get()) == 0 && ::fsync(fileno(f.get())) == 0;
     if (!ok) {
       std::remove(tmp.c_str());

@@ -3,6 +3,17 @@
 namespace kintsugi::test {
 
 caf::behavior worker(caf::event_based_actor* self) {
+  // The exit reason CAF's own handler gives (the exception's text), without
+  // the line it prints for each: the chaos soak throws thousands on purpose.
+  self->set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& e) -> caf::error {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      return caf::make_error(caf::sec::runtime_error, x.what());
+    } catch (...) {
+      return caf::sec::runtime_error;
+    }
+  });
   return {
     [](ping_atom) { return pong_atom::value; },
     [self](crash_atom, caf::error& reason) { self->quit(std::move(reason)); },
