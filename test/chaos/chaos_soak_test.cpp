@@ -39,6 +39,7 @@
 
 #include <unistd.h>
 
+#include "../ets/table_keeper.hpp"
 #include "fixture.hpp"
 #include "kintsugi/ets/durable.hpp"
 #include "kintsugi/ets/set.hpp"
@@ -50,7 +51,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using incr_atom = caf::atom_constant<caf::atom("incr")>;
-using claim_atom = caf::atom_constant<caf::atom("claim")>;
 using rows_atom = caf::atom_constant<caf::atom("rows")>;
 using write_atom = caf::atom_constant<caf::atom("write")>;
 
@@ -115,24 +115,8 @@ struct start_faults {
 };
 
 // The heir of the counter's table: keeps it while the counter is down.
-struct keeper_state {
-  counts table;
-};
-
-caf::behavior keeper(caf::stateful_actor<keeper_state>* self) {
-  return caf::message_handler{
-    [=](ets::transfer& t) {
-      if (auto table = counts::adopt(self, t))
-        self->state.table = *table;
-    },
-    [=](claim_atom) {
-      if (!self->state.table)
-        return false;
-      auto err = self->state.table.give_away(caf::actor_cast<caf::actor>(self->current_sender()));
-      self->state.table = counts{};
-      return !err;
-    },
-  }.or_else(worker(self));
+caf::behavior keeper(caf::stateful_actor<table_keeper_state<counts>>* self) {
+  return table_keeper<counts>(self).or_else(worker(self));
 }
 
 // Counts in a table whose heir is the keeper; takes it back after a restart.

@@ -1,4 +1,5 @@
 #include "ets_fixture.hpp"
+#include "table_keeper.hpp"
 
 using namespace kintsugi;
 using namespace kintsugi::test;
@@ -8,7 +9,6 @@ namespace {
 using scores = ets::set<std::string, int>;
 using int_set = ets::set<int, int>;
 using string_bag = ets::bag<std::string, int>;
-using claim_atom = caf::atom_constant<caf::atom("claim")>;
 using incr_atom = caf::atom_constant<caf::atom("incr")>;
 
 // Takes the tables it is given and notes what came with them.
@@ -32,27 +32,9 @@ caf::behavior receiver(caf::event_based_actor* self, std::shared_ptr<inbox> box)
   };
 }
 
-// The heir of the counter worker's table: keeps the table while the worker
-// is down, and gives it to the restarted worker that claims it.
-struct keeper_state {
-  scores table;
-};
-
-caf::behavior keeper(caf::stateful_actor<keeper_state>* self) {
-  return {
-    [=](ets::transfer& t) {
-      if (auto table = scores::adopt(self, t))
-        self->state.table = *table;
-    },
-    [=](claim_atom) {
-      if (!self->state.table)
-        return false;
-      auto sender = caf::actor_cast<caf::actor>(self->current_sender());
-      auto err = self->state.table.give_away(sender);
-      self->state.table = scores{};
-      return !err;
-    },
-  };
+// The heir of the counter worker's table (table_keeper.hpp).
+caf::behavior keeper(caf::stateful_actor<table_keeper_state<scores>>* self) {
+  return table_keeper<scores>(self);
 }
 
 // A supervised worker whose counts live in a table with the keeper as heir.
