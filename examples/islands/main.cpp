@@ -9,6 +9,7 @@
 //   --durable PATH          (any mode) games also kept on disk in PATH, so
 //                           that they survive a restart of the program
 
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -292,15 +293,19 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--durable" && i + 1 < args.size())
       durable = args[++i];
-    else if (args[i] == "--games" && i + 1 < args.size())
-      games = std::strtoul(args[++i].c_str(), nullptr, 10);
+    else if (args[i] == "--games" && i + 1 < args.size()) {
+      auto& n = args[++i];
+      auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), games);
+      if (ec != std::errc{} || end != n.data() + n.size() || games == 0 || games > 1'000'000)
+        return std::fprintf(stderr, "islands serve: --games needs a number from 1 to 1000000, "
+                                    "not '%s'\n", n.c_str()),
+               2;
+    }
     else if (args[i] == "play" || args[i] == "serve")
       mode = args[i];
     else
       return std::fprintf(stderr, "usage: islands [play | serve --games N] [--durable PATH]\n"), 2;
   }
-  if (mode == "serve" && games == 0)
-    return std::fprintf(stderr, "islands serve: --games needs a positive number\n"), 2;
   caf::actor_system_config cfg;
   kintsugi::configure(cfg);
   cfg.set("logger.verbosity", caf::atom("quiet"));
