@@ -27,6 +27,7 @@
 
 #include "kintsugi/error.hpp"
 #include "kintsugi/longest_duration.hpp"
+#include "lmdb_check.hpp"
 
 namespace kintsugi::ets::detail {
 
@@ -379,6 +380,10 @@ durable_file::open(const std::string& path, const durable_identity& id,
     return make_error(errc::bad_file, path + ": not a regular file");
   if (exists && st.st_size == 0)
     return make_error(errc::bad_file, path + ": empty file");
+  // LMDB trusts every page it reads: a file from elsewhere is checked first.
+  if (exists)
+    if (auto err = check_lmdb_file(path, id.compare == nullptr))
+      return err;
   auto fail = [&](int rc, const char* what) { return lmdb_error(rc, path + ": " + what); };
   if (auto rc = mdb_env_create(&self->env))
     return fail(rc, "mdb_env_create");

@@ -18,7 +18,8 @@
 /// The file records the table's kind, a format version and the key and
 /// object types: opening it as another kind or with other types fails with
 /// `errc::wrong_type`; a truncated, corrupted or foreign file fails with
-/// `errc::bad_file`. Durability is explicit (`durable_options`): every write
+/// `errc::bad_file`. Opening an existing file reads every page of it once,
+/// to check its structure before LMDB (which trusts its pages) does. Durability is explicit (`durable_options`): every write
 /// on disk when it returns, or group commits flushed on `sync()` and at a
 /// bounded interval. Keys are at most 511 bytes once encoded (LMDB's limit);
 /// integers and strings keep their order on disk, other key types of an
