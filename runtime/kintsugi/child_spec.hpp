@@ -99,26 +99,65 @@ private:
   caf::error reason_;
 };
 
+/// How the supervisor learns that a new child has finished initialising. A
+/// start completes only then; a child that dies before fails the start.
+enum class init_ack : uint8_t {
+  /// The child is up once its behaviour function has returned.
+  on_init,
+  /// The child sends `(started_atom)` to its supervisor (the actor behind
+  /// `start_context::supervisor()`) once it is up, or quits with the reason it
+  /// failed; a child that never does keeps its supervisor waiting, as an OTP
+  /// child whose init never returns. Supervisors use this, so that a child
+  /// supervisor counts as started only when all of its children are.
+  on_started_message,
+};
+
+/// Sent by a child to its supervisor once it is up (see `init_ack`).
+using started_atom = caf::atom_constant<caf::atom("k_started")>;
+
+namespace detail {
+
+template <class F>
+struct actor_function;
+
+template <class F, class Params>
+struct announcing_init;
+
+} // namespace detail
+
 /// Handed to a start function; it runs inside the supervisor and is valid only
 /// during that call.
 class start_context {
 public:
   start_context(caf::local_actor& supervisor, const report_sink& reports,
-                const caf::message& args)
-    : supervisor_(&supervisor), reports_(&reports), args_(&args) {}
+                const caf::message& args, init_ack ack,
+                const std::optional<registered_name>& name)
+    : supervisor_(&supervisor), reports_(&reports), args_(&args), ack_(ack), name_(&name) {}
 
   /// Spawns the child from the supervisor's own execution context. Do not
   /// link it to the supervisor: the supervisor monitors it and makes sure it
   /// never outlives the supervisor.
   ///
-  /// The child is spawned with `lazy_init`: it runs its behaviour function
-  /// when the supervisor's init probe arrives, so that probe is the first
-  /// message it handles and its start completes even if it quits right after
-  /// its init (as OTP acknowledges init before any other message). A child
-  /// spawned otherwise may handle messages of its own first; if it ends before
-  /// it has answered the probe, its start fails.
-  template <caf::spawn_options Os = caf::lazy_init, class F, class... Ts>
+  /// With `init_ack::on_init`, the child registers its name (as OTP registers
+  /// a gen_server before its init/1 runs, so that messages sent by name wait
+  /// in its mailbox), runs its behaviour function, and then tells its
+  /// supervisor it is up, before it handles any message: a start costs the
+  /// spawn and that one message. A name that is taken ends the child with
+  /// `errc::already_registered`, which fails the start. With `lazy_init` in
+  /// `Os` the child runs nothing until a message arrives, so the supervisor
+  /// registers it and asks it instead, one message more.
+  template <caf::spawn_options Os = caf::no_spawn_options, class F, class... Ts>
   caf::actor spawn(F fun, Ts&&... xs) {
+    if constexpr (!caf::has_lazy_init_flag(Os)) {
+      if (ack_ == init_ack::on_init) {
+        using wrapper = detail::announcing_init<F, typename detail::actor_function<F>::params>;
+        auto child = supervisor_->spawn<Os>(wrapper::wrap(std::move(fun), supervisor_->address(),
+                                                          *name_),
+                                            std::forward<Ts>(xs)...);
+        announced_ = child.address();
+        return child;
+      }
+    }
     return supervisor_->spawn<Os>(std::move(fun), std::forward<Ts>(xs)...);
   }
 
@@ -135,36 +174,24 @@ public:
   /// (see dynamic_supervisor.hpp). A restart passes the same arguments again.
   const caf::message& args() const noexcept { return *args_; }
 
+  /// Whether `child` is an actor that `spawn` made announce its own init
+  /// (and register its own name). For the supervisor.
+  bool announces(const caf::actor& child) const noexcept {
+    return child && announced_ == child.address();
+  }
+
 private:
   caf::local_actor* supervisor_;
   // Not copies: a restart must not copy the sink's function object.
   const report_sink* reports_;
   const caf::message* args_;
+  init_ack ack_;
+  const std::optional<registered_name>* name_;
+  caf::actor_addr announced_;
 };
 
 /// Starts a child. Runs inside the supervisor: it must not block.
 using start_fn = std::function<start_result(start_context&)>;
-
-/// How the supervisor learns that a new child has finished initialising. A
-/// start completes only then; a child that dies before fails the start.
-enum class init_ack : uint8_t {
-  /// The child is up once its behaviour function has returned.
-  on_init,
-  /// The child sends `(started_atom)` to its supervisor (the actor behind
-  /// `start_context::supervisor()`) once it is up, or quits with the reason it
-  /// failed; a child that never does keeps its supervisor waiting, as an OTP
-  /// child whose init never returns. Supervisors use this, so that a child
-  /// supervisor counts as started only when all of its children are. The
-  /// child says so itself rather than being asked, so a child that is up and
-  /// then ends at once still counts as started.
-  on_started_message,
-};
-
-/// Sent by a child whose `init_ack` is `on_started_message` to its supervisor.
-using started_atom = caf::atom_constant<caf::atom("k_started")>;
-
-/// Asks a supervisor whether all its children are up (see supervisor.hpp).
-using ready_atom = caf::atom_constant<caf::atom("k_ready")>;
 
 /// A child specification. The fields are OTP's; set them directly to override
 /// the defaults an actor type provides.
@@ -205,6 +232,49 @@ struct actor_function {
   using self_type = std::conditional_t<takes_self, first, caf::event_based_actor*>;
   using params = std::conditional_t<takes_self, typename caf::detail::tl_tail<arg_types>::type,
                                     arg_types>;
+};
+
+// Wraps the function of a child that `start_context::spawn` starts with
+// init_ack::on_init: see there.
+template <class F, class... Ps>
+struct announcing_init<F, caf::detail::type_list<Ps...>> {
+  using self_type = typename actor_function<F>::self_type;
+
+  static auto wrap(F fun, caf::actor_addr supervisor, std::optional<registered_name> name) {
+    return [fun{std::move(fun)}, supervisor{std::move(supervisor)},
+            name{std::move(name)}](self_type self, Ps... xs) mutable {
+      using result = decltype(call(fun, self, std::forward<Ps>(xs)...));
+      if (name) {
+        if (auto err = name->where->register_name(name->name, caf::actor_cast<caf::actor>(self))) {
+          self->quit(std::move(err));
+          if constexpr (!std::is_void_v<result>)
+            return result{};
+          else
+            return;
+        }
+      }
+      auto announce = [&] {
+        if (auto sup = caf::actor_cast<caf::actor>(supervisor))
+          self->send(sup, started_atom::value);
+      };
+      if constexpr (std::is_void_v<result>) {
+        call(fun, self, std::forward<Ps>(xs)...);
+        announce();
+      } else {
+        auto behavior = call(fun, self, std::forward<Ps>(xs)...);
+        announce();
+        return behavior;
+      }
+    };
+  }
+
+  template <class... Xs>
+  static decltype(auto) call(F& fun, self_type self, Xs&&... xs) {
+    if constexpr (actor_function<F>::takes_self)
+      return fun(self, std::forward<Xs>(xs)...);
+    else
+      return fun(std::forward<Xs>(xs)...);
+  }
 };
 
 // The error of a start whose extra arguments do not fit the function.

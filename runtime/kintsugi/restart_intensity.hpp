@@ -22,6 +22,10 @@ public:
   /// `intensity` restarts are allowed within any `period`; 0 allows none.
   restart_intensity(int intensity, std::chrono::milliseconds period);
 
+  /// Whether one more restart at `now` stays within the intensity (OTP's
+  /// add_restart/1 without its effect).
+  bool allows(time_point now) const;
+
   /// Records a restart at `now`. Returns false when that makes more than
   /// `intensity` restarts within the period: the supervisor must give up.
   bool record(time_point now);

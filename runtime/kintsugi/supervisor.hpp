@@ -74,6 +74,9 @@ child_spec supervisor_spec(std::string id, supervisor_flags flags,
 // `kintsugi` category; a supervisor that is stopping answers
 // `errc::supervisor_stopping`.
 
+/// `(ready_atom)` -> `caf::ok_atom` once every child is up (see
+/// `spawn_supervisor`); a dynamic supervisor answers at once.
+using ready_atom = caf::atom_constant<caf::atom("k_ready")>;
 /// `(which_children_atom)` -> `std::vector<child_info>`
 using which_children_atom = caf::atom_constant<caf::atom("k_which")>;
 /// `(count_children_atom)` -> `child_counts`

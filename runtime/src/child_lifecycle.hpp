@@ -1,8 +1,7 @@
 #pragma once
 
 // What every kind of supervisor does to one child: run its start function,
-// register its name, learn when its init is done, and stop it by its shutdown
-// policy. Internal.
+// register its name, and stop it by its shutdown policy. Internal.
 
 #include <cstdint>
 #include <map>
@@ -50,23 +49,6 @@ void pass_end_on(const caf::actor_addr& supervisor, const caf::error& reason,
 /// Sends a report to `sink`.
 void emit(const report_sink& sink, report_kind kind, const std::string& supervisor,
           const std::string& child_id, caf::actor_addr actor = {}, caf::error reason = {});
-
-/// Learns when `actor` has finished its init: calls `up()` then, or
-/// `failed(reason)` if it cannot tell. CAF answers this system request itself,
-/// and only once the actor has run its behaviour function; the request also
-/// wakes a child spawned with lazy_init. A child that dies first sends its
-/// down message before any reply, so its supervisor's down handler learns the
-/// real reason; `failed` is not called then.
-template <class Up, class Failed>
-void await_init(caf::event_based_actor& self, const caf::actor& actor, Up up, Failed failed) {
-  self.request(actor, caf::infinite, caf::sys_atom::value, caf::get_atom::value,
-               std::string{"info"})
-    .then([up](caf::ok_atom, std::string&, caf::strong_actor_ptr&, std::string&) mutable { up(); },
-          [failed](caf::error& err) mutable {
-            if (err != caf::sec::request_receiver_down)
-              failed(std::move(err));
-          });
-}
 
 /// Stops children by their shutdown policies. For timeouts it keeps one timer,
 /// set for the earliest deadline, rather than one per child: a timer per stop

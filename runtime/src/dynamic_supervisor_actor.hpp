@@ -11,47 +11,40 @@
 // pays it 100,000 times.
 
 #include <cstddef>
-#include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/message.hpp>
 #include <caf/response_promise.hpp>
 
 #include "kintsugi/child_spec.hpp"
 #include "kintsugi/dynamic_supervisor.hpp"
-#include "kintsugi/restart_intensity.hpp"
-#include "child_lifecycle.hpp"
+#include "supervisor_core.hpp"
 
 namespace kintsugi::detail {
 
-class dynamic_supervisor_actor : public caf::event_based_actor {
+class dynamic_supervisor_actor final : public supervisor_core {
 public:
-  dynamic_supervisor_actor(caf::actor_config& cfg, dynamic_supervisor_flags flags);
-
-  caf::behavior make_behavior() override;
+  // `parent`, when set, gets `started_atom` once the supervisor is up.
+  dynamic_supervisor_actor(caf::actor_config& cfg, dynamic_supervisor_flags flags,
+                           caf::actor_addr parent = {});
 
   const char* name() const override { return "kintsugi.dynamic_supervisor"; }
 
 private:
   using spec_ptr = std::shared_ptr<const child_spec>;
 
-  enum class status : uint8_t {
-    starting,   // first start, waiting for its init; not listed yet
-    restarting, // a restart, waiting for its init
-    running,
-    stopping,   // shutdown sent, waiting for its down message
-  };
-
   struct child {
     caf::actor actor;
     spec_ptr spec;
     caf::message args;
-    status state;
+    // starting (a first start or a restart, see `starts_`), running or
+    // stopping: a child without an actor has no entry.
+    child_phase phase;
   };
 
   // A start that waits for the child's init.
@@ -68,39 +61,44 @@ private:
     caf::message args;
   };
 
-  caf::result<caf::actor> start_child(spec_ptr spec, caf::message args);
+  // -- supervisor_core --------------------------------------------------------
+
+  caf::message_handler management() override;
+  void on_init() override;
+  void child_down(caf::down_msg& msg) override;
+  void child_up(const caf::actor_addr& child) override;
+  void child_init_failed(const caf::actor_addr& child, caf::error reason) override;
+  void try_again() override;
+  void shutdown(caf::error reason) override;
+  void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const override;
+
+  // -- management requests ----------------------------------------------------
+
+  caf::result<caf::actor> on_start_child(spec_ptr spec, caf::message args);
+  caf::result<caf::unit_t> on_terminate_child(const caf::actor& who);
+  caf::result<child_spec> on_get_childspec(const caf::actor& who);
+  caf::result<std::vector<child_info>> on_which_children();
+  caf::result<child_counts> on_count_children();
+
+  // -- children ----------------------------------------------------------------
+
   // Starts a child; `caller` (none for a restart) gets the outcome.
   void start(spec_ptr spec, caf::message args, std::optional<caf::response_promise> caller);
-  void init_completed(caf::actor_id id);
-  void init_failed(caf::actor_id id, caf::error reason);
   // A first start fails for its caller; a restart is tried again later.
   void start_failed(const spec_ptr& spec, caf::message args,
                     std::optional<caf::response_promise>& caller, const caf::error& reason);
-
-  void on_down(caf::down_msg& msg);
   void child_exited(child ch, const caf::error& reason);
   void stop(child& ch);
-  // Counts a restart; gives up and returns false when the intensity is exceeded.
-  bool count_restart();
-  void shutdown(caf::error reason);
   void quit_when_empty();
-
-  std::vector<child_info> which_children() const;
-  child_counts count_children() const;
-  void emit(report_kind kind, const spec_ptr& spec, caf::actor_addr actor = {},
-            caf::error reason = {});
+  caf::error not_a_child(const caf::actor& who) const;
 
   dynamic_supervisor_flags flags_;
   spec_ptr template_;
-  restart_intensity intensity_;
-  child_stopper stopper_;
   std::unordered_map<caf::actor_id, child> children_;
   std::unordered_map<caf::actor_id, pending_start> starts_;
   std::unordered_map<caf::actor_id, std::vector<caf::response_promise>> terminating_;
   std::deque<retry> retries_;
-  bool stopping_ = false;
   caf::error stop_reason_;
-  caf::error invalid_;
 };
 
 } // namespace kintsugi::detail

@@ -1,5 +1,7 @@
 #include "kintsugi/restart_intensity.hpp"
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "kintsugi/error.hpp"
@@ -9,6 +11,13 @@ namespace kintsugi {
 
 restart_intensity::restart_intensity(int intensity, std::chrono::milliseconds period)
   : intensity_(intensity < 0 ? 0 : static_cast<std::size_t>(intensity)), period_(period) {
+}
+
+bool restart_intensity::allows(time_point now) const {
+  // Restarts are recorded in time order: those still in the window are a tail.
+  auto in_window = std::partition_point(restarts_.begin(), restarts_.end(),
+                                        [&](time_point t) { return now - t >= period_; });
+  return static_cast<std::size_t>(restarts_.end() - in_window) + 1 <= intensity_;
 }
 
 bool restart_intensity::record(time_point now) {

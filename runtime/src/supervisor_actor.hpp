@@ -1,152 +1,165 @@
 #pragma once
 
-// The supervisor as a CAF actor. Internal: users go through supervisor.hpp.
+// The static supervisor as a CAF actor. Internal: users go through
+// supervisor.hpp.
 //
-// Everything a supervisor does that needs another actor to answer (start a
-// child and wait for its init, stop a child and wait for its down message) is
-// asynchronous, so the mailbox keeps flowing: reads (which_children, ...)
-// are answered at once, child exits are noticed at once. Changes to the set of
-// children (boot, restart plans, start/terminate/restart/delete_child) run one
-// at a time from a job queue, as OTP's supervisor runs them one at a time
-// inside its gen_server loop.
+// Changes to the set of children (the boot, a restart, start/terminate/
+// restart/delete_child, the final shutdown) are jobs, run one at a time as
+// OTP's supervisor runs them inside its gen_server loop. A job is a value: an
+// optional `prepare` that checks the request and lists the children to stop
+// and then to start, and a `finish` that answers it. One driver, `advance`,
+// walks the lists; it waits for a down message after each stop and for the
+// child's init after each start, and calls `finish` exactly once, when the
+// lists are done, a start has failed, or the supervisor stops first. Reads
+// (which_children, ...) are answered at once between jobs and wait for the job
+// in progress otherwise, as OTP's calls do.
 
-#include <cstdint>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include <caf/actor_clock.hpp>
-#include <caf/event_based_actor.hpp>
+#include <caf/response_promise.hpp>
 
 #include "kintsugi/child_spec.hpp"
-#include "kintsugi/restart_intensity.hpp"
 #include "kintsugi/supervisor.hpp"
 #include "kintsugi/supervisor_flags.hpp"
-#include "child_lifecycle.hpp"
+#include "supervisor_core.hpp"
 
 namespace kintsugi::detail {
 
-class supervisor_actor : public caf::event_based_actor {
+class supervisor_actor final : public supervisor_core {
 public:
-  // `boot_listener`, when set, gets `started_atom` once every child is up.
-  supervisor_actor(caf::actor_config& cfg, supervisor_flags flags,
-                   std::vector<child_spec> specs, caf::actor_addr boot_listener = {});
-
-  caf::behavior make_behavior() override;
+  // `parent`, when set, gets `started_atom` once every child is up.
+  supervisor_actor(caf::actor_config& cfg, supervisor_flags flags, std::vector<child_spec> specs,
+                   caf::actor_addr parent = {});
 
   const char* name() const override { return "kintsugi.supervisor"; }
 
 private:
-  enum class status : uint8_t {
-    idle,       // spec kept, no actor (OTP's undefined)
-    starting,   // actor spawned, waiting for it to finish its init
-    running,
-    stopping,   // shutdown sent, waiting for its down message
-    restarting, // waiting for a restart plan to start it again
-  };
-
-  // Called with an empty error on success.
-  using continuation = std::function<void(const caf::error&)>;
-
   struct child {
     child_spec spec;
     caf::actor actor;
-    status state = status::idle;
-    bool removed = false;
-    // Why a start failed before the down message arrived.
-    caf::error start_error;
-    // Completes the current start or stop when the down message arrives.
-    continuation pending;
+    child_phase phase = child_phase::undefined;
   };
 
   using child_ptr = std::shared_ptr<child>;
   using child_seq = std::vector<child_ptr>;
 
-  struct job {
-    std::function<void()> run;
-    // Answers the requester when the supervisor stops before running it.
-    std::function<void(const caf::error&)> cancel;
+  class table;
+
+  struct job;
+  using job_ptr = std::unique_ptr<job>;
+
+  // How a job ended: `failed` is the child whose start failed, if any, and
+  // `error` why the job failed (empty on success).
+  struct job_end {
+    child_ptr failed;
+    caf::error error;
   };
 
-  class children_view;
+  struct job {
+    // Checks the request against the children as they are when the job runs
+    // and fills the lists; an error ends the job before any step.
+    std::function<caf::error(job&)> prepare;
+    std::function<void(job&, job_end)> finish;
+    // Stopped one after the other, then started one after the other.
+    child_seq to_stop;
+    child_seq to_start;
+    // The children this job has started, for its reports.
+    child_seq started;
+    // Where the driver is: the next entry of to_stop, then of to_start.
+    std::size_t cursor = 0;
+    bool stopping_done = false;
+    std::optional<job_end> outcome;
+    // Why the child being started cannot say it is up (child_init_failed).
+    caf::error init_error;
+  };
 
-  // -- jobs ----------------------------------------------------------------------
+  // -- supervisor_core --------------------------------------------------------
 
-  void add_job(std::function<void()> run, std::function<void(const caf::error&)> cancel = {});
-  void run_jobs();
-  void job_done();
+  caf::message_handler management() override;
+  void on_init() override;
+  void child_down(caf::down_msg& msg) override;
+  void child_up(const caf::actor_addr& child) override;
+  void child_init_failed(const caf::actor_addr& child, caf::error reason) override;
+  void try_again() override;
+  void shutdown(caf::error reason) override;
+  void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const override;
 
-  // -- starting and stopping one child ---------------------------------------------
+  // -- management requests ----------------------------------------------------
 
-  // Starts `ch`; `done` runs with the start's failure reason, or none. An
-  // ignored start completes at once with `ch` left idle.
-  void start(const child_ptr& ch, continuation done);
-  void await_init(const child_ptr& ch, const caf::actor& actor);
-  void init_completed(const child_ptr& ch, const caf::actor& actor);
-  void init_failed(const child_ptr& ch, const caf::actor& actor, caf::error reason);
+  caf::result<caf::ok_atom> on_ready();
+  caf::result<std::vector<child_info>> on_which_children();
+  caf::result<child_counts> on_count_children();
+  caf::result<child_spec> on_get_childspec(const std::string& id);
+  caf::result<caf::actor> on_start_child(child_spec& spec);
+  caf::result<caf::unit_t> on_terminate_child(const std::string& id);
+  caf::result<caf::actor> on_restart_child(const std::string& id);
+  caf::result<caf::unit_t> on_delete_child(const std::string& id);
 
-  // Stops `ch` by its shutdown policy; `done` runs once its actor has ended
-  // (at once when it has none).
-  void stop(const child_ptr& ch, continuation done);
+  // -- jobs --------------------------------------------------------------------
 
-  // Starts `list` in order, each fully up before the next; stops at the first
-  // failure and passes the child that failed.
-  void start_all(std::shared_ptr<child_seq> list, std::size_t pos,
-                 std::function<void(const child_ptr&, const caf::error&)> done);
-  // Stops `list` in order, one after the other.
-  void stop_all(std::shared_ptr<child_seq> list, std::size_t pos, std::function<void()> done);
+  job_ptr boot_job();
+  job_ptr restart_job(child_ptr failed, child_seq owed);
+  job_ptr sweep_job(caf::error reason);
 
-  // -- life cycle ------------------------------------------------------------------
+  // Queues `j`, or ends it at once with `supervisor_stopping`.
+  void enqueue(job_ptr j);
+  // Runs jobs until one waits for a message or none is left.
+  void advance();
+  // Takes the current job's next step; returns false while it waits.
+  bool step(job& j);
+  bool step_stop(job& j);
+  bool step_start(job& j);
+  void end_current(job_end end);
+  bool idle() const noexcept { return !current_ && queue_.empty(); }
 
-  void boot();
-  void on_down(caf::down_msg& msg);
-  void child_exited(const child_ptr& ch, caf::actor_addr actor, const caf::error& reason);
-  // Counts a restart; gives up and returns false when the intensity is exceeded.
-  bool count_restart();
-  void schedule_restart(const child_ptr& ch);
-  void run_restart(const child_ptr& ch);
-  void check_auto_shutdown(const child_ptr& ch);
-  // Stops every child in reverse start order, then quits with `reason`.
-  void shutdown(caf::error reason);
-
-  // -- management --------------------------------------------------------------------
-
-  // Answers a read now, or after the job in progress.
+  // Answers `fun()` now when idle, else after the jobs queued before it.
   template <class T, class F>
   caf::result<T> read(F fun);
 
+  // Queues a request that changes children; the job answers `rp`.
+  template <class T>
+  caf::result<T> request_job(std::function<caf::error(job&)> prepare,
+                             std::function<void(job&, job_end, caf::typed_response_promise<T>&)>
+                               answer);
+
+  // -- children ----------------------------------------------------------------
+
+  void child_exited(const child_ptr& ch, const caf::actor_addr& actor, const caf::error& reason);
   std::vector<child_info> which_children() const;
   child_counts count_children() const;
   child_ptr find(const std::string& id) const;
-  void remove(const child_ptr& ch);
   std::size_t index_of(const child_ptr& ch) const;
-
-  // -- helpers -----------------------------------------------------------------------
-
-  void emit(report_kind kind, const child_ptr& ch, caf::error reason = {},
-            caf::actor_addr actor = {});
-  void send_exit_now(const caf::actor& dest, caf::error reason);
+  void remove(const child_ptr& ch);
+  // Forgets the actor of a child that has ended.
+  void clear_actor(child& ch);
+  // An error for a child that cannot be (re)started or deleted: running or
+  // restarting; none when it is undefined.
+  caf::error busy_child_error(const child& ch) const;
+  void emit_for(report_kind kind, const child_ptr& ch, caf::error reason = {});
 
   supervisor_flags flags_;
-  restart_intensity intensity_;
   child_seq children_;
   std::unordered_map<caf::actor_id, child_ptr> by_actor_;
-  std::deque<job> jobs_;
-  child_stopper stopper_;
-  bool busy_ = false;
-  bool running_jobs_ = false;
+  job_ptr current_;
+  std::deque<job_ptr> queue_;
+  bool advancing_ = false;
   bool booted_ = false;
-  bool stopping_ = false;
   std::vector<caf::response_promise> ready_waiters_;
-  // Children whose restart failed, waiting for their retry message.
-  std::deque<child_ptr> retries_;
-  // Why the flags or specs given at spawn are invalid.
-  caf::error invalid_;
-  // Told when the boot is done. Weak: a parent holds its child strongly.
-  caf::actor_addr boot_listener_;
+
+  // A restart that failed and waits for its next attempt (`try_again`), with
+  // the children its plan stopped and has not started again.
+  struct retry {
+    child_ptr failed;
+    child_seq owed;
+  };
+  std::deque<retry> retries_;
 };
 
 } // namespace kintsugi::detail
