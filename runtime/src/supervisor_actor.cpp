@@ -338,13 +338,16 @@ supervisor_actor::job_ptr supervisor_actor::restart_job(child_ptr failed, child_
       return;
     }
     // OTP's rule while a restart keeps failing: only the child that failed to
-    // start is `restarting`; the siblings the plan stopped and has not started
-    // again are `undefined` until the next attempt, which starts them too.
+    // start is `restarting`; the others the plan did not start again (the one
+    // whose exit began it among them) are `undefined` until the next attempt,
+    // which starts them too.
     end.failed->phase = child_phase::restarting;
     child_seq owed;
     for (auto& ch : j.to_start)
-      if (ch != end.failed && ch->phase == child_phase::undefined)
+      if (ch != end.failed && !has_actor(ch->phase) && ch->phase != child_phase::deleted) {
+        ch->phase = child_phase::undefined;
         owed.push_back(ch);
+      }
     if (retry_later())
       retries_.push_back({std::move(end.failed), std::move(owed)});
   };

@@ -196,6 +196,95 @@ BOOST_AUTO_TEST_CASE(calls_for_a_child_between_failed_restart_attempts_see_resta
   self->send_exit(sup, caf::exit_reason::user_shutdown);
 }
 
+// OTP's rule while a one_for_all or rest_for_one restart keeps failing: only
+// the child that failed to start is `restarting`; the siblings the plan
+// stopped and has not started again are `undefined`, so they may be restarted
+// or deleted between attempts, and the next attempt starts the rest.
+BOOST_AUTO_TEST_CASE(between_failed_attempts_only_the_failing_child_is_restarting) {
+  auto g = std::make_shared<gate>();
+  auto sup = spawn_supervisor(sys, flags(one_for_all(), 10),
+                              {worker_child("a"), gated_child("b", g), worker_child("c")});
+  run();
+  caf::anon_send(g->last, go_atom::value);
+  run();
+  BOOST_TEST(running_ids(sup) == (strings{"a", "b", "c"}), boost::test_tools::per_element());
+  auto a0 = child(sup, "a");
+  auto c0 = child(sup, "c");
+  caf::anon_send(c0, crash_atom::value, caf::error{caf::sec::runtime_error});
+  run();
+  // The plan has stopped all three and started a; b's start waits at its gate.
+  BOOST_TEST(is_dead(a0));
+  auto which = self->request(sup, caf::infinite, which_children_atom::value);
+  auto counts = self->request(sup, caf::infinite, count_children_atom::value);
+  auto restart_c = self->request(sup, caf::infinite, restart_child_atom::value, std::string{"c"});
+  run();
+  BOOST_TEST(self->mailbox().empty());
+  // b dies in its init: the attempt failed, and the calls are answered
+  // before the next one.
+  caf::anon_send(g->last, crash_atom::value, caf::error{caf::sec::runtime_error});
+  run();
+  which.receive(
+    [](std::vector<child_info>& xs) {
+      BOOST_REQUIRE_EQUAL(xs.size(), 3u);
+      BOOST_TEST(xs[0].status == child_info::state::running);
+      BOOST_TEST(xs[1].status == child_info::state::restarting);
+      BOOST_TEST(xs[2].status == child_info::state::undefined);
+      BOOST_TEST(!xs[2].actor);
+    },
+    [](caf::error& err) { BOOST_FAIL(render(err)); });
+  counts.receive(
+    [](child_counts& x) {
+      BOOST_TEST(x.specs == 3u);
+      BOOST_TEST(x.active == 1u);
+    },
+    [](caf::error& err) { BOOST_FAIL(render(err)); });
+  caf::actor c1;
+  restart_c.receive([&](caf::actor& x) { c1 = x; },
+                    [](caf::error& err) { BOOST_FAIL(render(err)); });
+  BOOST_REQUIRE(c1);
+  // The next attempt is one_for_all again: it stops c1 and starts all three.
+  caf::anon_send(g->last, go_atom::value);
+  run();
+  BOOST_TEST(running_ids(sup) == (strings{"a", "b", "c"}), boost::test_tools::per_element());
+  BOOST_TEST(is_dead(c1));
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_supervisor_stopped_between_failed_attempts_leaves_no_child) {
+  auto g = std::make_shared<gate>();
+  auto sup = spawn_supervisor(sys, flags(rest_for_one(), 10),
+                              {worker_child("a"), gated_child("b", g), worker_child("c")});
+  run();
+  caf::anon_send(g->last, go_atom::value);
+  run();
+  auto a = child(sup, "a");
+  caf::anon_send(a, crash_atom::value, caf::error{caf::sec::runtime_error});
+  run();
+  auto del_c = self->request(sup, caf::infinite, delete_child_atom::value, std::string{"c"});
+  auto which = self->request(sup, caf::infinite, which_children_atom::value);
+  caf::anon_send(g->last, crash_atom::value, caf::error{caf::sec::runtime_error});
+  run();
+  del_c.receive([] {}, [](caf::error& err) { BOOST_FAIL(render(err)); });
+  caf::actor a1;
+  which.receive(
+    [&](std::vector<child_info>& xs) {
+      BOOST_REQUIRE_EQUAL(xs.size(), 2u);
+      BOOST_TEST(xs[0].status == child_info::state::running);
+      BOOST_TEST(xs[1].status == child_info::state::restarting);
+      a1 = xs[0].actor;
+    },
+    [](caf::error& err) { BOOST_FAIL(render(err)); });
+  // The next attempt has spawned b again, which waits at its gate.
+  auto b = g->last;
+  BOOST_TEST(!is_dead(b));
+  BOOST_REQUIRE(a1);
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+  run();
+  BOOST_TEST(is_dead(sup));
+  BOOST_TEST(is_dead(b));
+  BOOST_TEST(is_dead(a1));
+}
+
 BOOST_AUTO_TEST_CASE(reads_wait_for_a_start_in_progress_and_see_its_outcome) {
   auto g = std::make_shared<gate>();
   auto sup = spawn_sup(flags(), {worker_child("a")});
