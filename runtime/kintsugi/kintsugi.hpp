@@ -9,6 +9,7 @@
 #include "kintsugi/deferred_init.hpp"
 #include "kintsugi/dynamic_supervisor.hpp"
 #include "kintsugi/error.hpp"
+#include "kintsugi/management.hpp"
 #include "kintsugi/registry.hpp"
 #include "kintsugi/report.hpp"
 #include "kintsugi/restart_intensity.hpp"

@@ -7,6 +7,7 @@
 #include "kintsugi/error.hpp"
 #include "kintsugi/longest_duration.hpp"
 #include "kintsugi/dynamic_supervisor.hpp"
+#include "kintsugi/management.hpp"
 #include "kintsugi/supervisor.hpp"
 
 namespace kintsugi {

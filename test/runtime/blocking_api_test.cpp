@@ -7,7 +7,30 @@ using namespace kintsugi;
 using namespace kintsugi::test;
 using namespace std::chrono_literals;
 
+namespace {
+
+// The example of management.hpp, as it stands there.
+std::string listing(const caf::actor& sup) {
+  auto infos = kintsugi::which_children(sup);
+  if (!infos)
+    return kintsugi::render(infos.error());
+  std::string out;
+  for (auto& x : *infos)
+    out += x.id + ": " + kintsugi::to_string(x.status) + "\n";
+  return out;
+}
+
+} // namespace
+
 BOOST_FIXTURE_TEST_SUITE(blocking_api, live_fixture)
+
+BOOST_AUTO_TEST_CASE(the_management_header_example_lists_children) {
+  auto sup = start_supervisor(sys, flags, {worker_child("a"), worker_child("b")});
+  BOOST_REQUIRE(sup);
+  BOOST_TEST(!terminate_child(*sup, "b"));
+  BOOST_TEST(listing(*sup) == "a: running\nb: undefined\n");
+  BOOST_TEST(!stop(*sup, caf::exit_reason::user_shutdown));
+}
 
 BOOST_AUTO_TEST_CASE(every_helper_works_from_outside_actors) {
   auto sup = start_supervisor(sys, flags, {worker_child("a"), worker_child("b")});
