@@ -15,9 +15,9 @@
 /// auto spec = kintsugi::worker_spec("game", game_actor);
 /// spec.name = kintsugi::registered_name{names, "Kusama"};
 /// ...
-/// if (auto err = kintsugi::send_by_name(*names, "Kusama", guess_atom_v, 3, 4))
+/// if (auto err = kintsugi::send_by_name(*names, "Kusama", guess_atom::value, 3, 4))
 ///   ... // errc::not_found: no actor holds the name right now
-/// auto hit = kintsugi::call_by_name<bool>(*names, "Kusama", 1s, guess_atom_v, 3, 4);
+/// auto hit = kintsugi::call_by_name<bool>(*names, "Kusama", 1s, guess_atom::value, 3, 4);
 /// ```
 ///
 /// `call_by_name` (call.hpp) waits for the reply, from code outside actors;

@@ -18,7 +18,7 @@
 ///   auto first = *names->whereis("Kusama");
 ///   crash(first);
 ///   auto second = await_name(*names, "Kusama", first);
-///   BOOST_TEST(call<int>(second, score_atom::value).has_value());
+///   BOOST_TEST(succeeded(call<int>(second, score_atom::value)));
 ///   self->send_exit(sup, caf::exit_reason::user_shutdown);   // nothing may outlive the test
 /// }
 /// ```

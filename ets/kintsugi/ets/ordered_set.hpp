@@ -3,7 +3,9 @@
 /// @file
 /// `ets::ordered_set<K, V, Compare>`: a set traversed in key order by
 /// `Compare`, with first/next/last/prev and range queries that seek instead
-/// of scanning. A B-tree under one reader-writer lock. See table.hpp for the
+/// of scanning. One B-tree under one lock by default; with write_concurrency,
+/// a contention-adapting tree that splits its key range under more locks as
+/// writers collide (detail/ordered_store.hpp). See table.hpp for the
 /// operations.
 
 #include <functional>

@@ -18,7 +18,9 @@
 ///
 /// ```cpp
 /// using vault = kintsugi::ets::state_vault<game_state>;
-/// auto games = vault::open(sys, {.durable_path = "/var/lib/islands/games"});
+/// kintsugi::ets::vault_options opts;
+/// opts.durable_path = "/var/lib/islands/games";
+/// auto games = vault::open(sys, opts);
 ///
 /// caf::behavior game(caf::stateful_actor<kintsugi::ets::kept<game_state>>* self,
 ///                    vault v, std::string name) {

@@ -14,7 +14,9 @@
 ///
 /// ```cpp
 /// using scores = kintsugi::ets::set<std::string, int>;
-/// auto t = scores::create(self, {.name = "scores"});          // self owns it
+/// kintsugi::ets::table_options opts;
+/// opts.name = "scores";
+/// auto t = scores::create(self, opts);                        // self owns it
 /// t->insert("Kusama", 3);
 /// auto n = t->update_counter("Kusama", 1, 0);                 // 4
 /// // another actor:
