@@ -31,24 +31,9 @@
 #include "kintsugi/error.hpp"
 #include "kintsugi/registry.hpp"
 #include "kintsugi/report.hpp"
+#include "kintsugi/strategies/child_kind.hpp"
 
 namespace kintsugi {
-
-/// When a child that ended is restarted (OTP's `restart` key).
-enum class restart_type : uint8_t {
-  /// Always restarted.
-  permanent,
-  /// Restarted only after an abnormal exit (see `is_normal_exit`).
-  transient,
-  /// Never restarted, and its spec is forgotten when it ends.
-  temporary,
-};
-
-/// What a child is (OTP's `type` key): decides the default shutdown.
-enum class child_type : uint8_t { worker, supervisor };
-
-const char* to_string(restart_type x) noexcept;
-const char* to_string(child_type x) noexcept;
 
 /// How a supervisor stops a child (OTP's `shutdown` key).
 class shutdown_policy {

@@ -40,7 +40,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kintsugi/child_spec.hpp"
+#include "kintsugi/strategies/child_kind.hpp"
 
 namespace kintsugi {
 
