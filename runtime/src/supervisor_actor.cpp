@@ -55,7 +55,7 @@ caf::message_handler supervisor_actor::management() {
 }
 
 void supervisor_actor::on_init() {
-  enqueue(boot_job());
+  queue_job(boot_job());
 }
 
 void supervisor_actor::child_down(caf::down_msg& msg) {
@@ -109,7 +109,7 @@ void supervisor_actor::try_again() {
     return;
   auto next = std::move(retries_.front());
   retries_.pop_front();
-  enqueue(restart_job(std::move(next.failed), std::move(next.owed)));
+  queue_job(restart_job(std::move(next.failed), std::move(next.owed)));
 }
 
 void supervisor_actor::shutdown(caf::error reason) {
@@ -271,7 +271,7 @@ caf::result<T> supervisor_actor::request_job(
     else
       answer(j, std::move(end), rp);
   };
-  enqueue(std::move(j));
+  queue_job(std::move(j));
   return rp;
 }
 
@@ -361,7 +361,7 @@ supervisor_actor::job_ptr supervisor_actor::sweep_job(caf::error reason) {
   return j;
 }
 
-void supervisor_actor::enqueue(job_ptr j) {
+void supervisor_actor::queue_job(job_ptr j) {
   if (stopping()) {
     j->finish(*j, {nullptr, make_error(errc::supervisor_stopping)});
     return;
@@ -472,7 +472,7 @@ void supervisor_actor::child_exited(const child_ptr& ch, const caf::actor_addr& 
   } else if (std::holds_alternative<restart_child>(plan)) {
     record_restart();
     ch->phase = child_phase::restarting;
-    enqueue(restart_job(ch, {}));
+    queue_job(restart_job(ch, {}));
   } else {
     give_up(std::get<shut_down>(std::move(plan)));
   }

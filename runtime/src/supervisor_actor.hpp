@@ -109,7 +109,7 @@ private:
   job_ptr sweep_job(caf::error reason);
 
   // Queues `j`, or ends it at once with `supervisor_stopping`.
-  void enqueue(job_ptr j);
+  void queue_job(job_ptr j);
   // Runs jobs until one waits for a message or none is left.
   void advance();
   // Takes the current job's next step; returns false while it waits.

@@ -33,6 +33,21 @@ child_spec gated_child(std::string id, std::shared_ptr<gate> g) {
   return spec;
 }
 
+// Children a, b (gated) and c under `strategy`, all up, with room for
+// restarts: for the tests of a restart that keeps failing on b.
+struct gated_trio : fixture {
+  std::shared_ptr<gate> g = std::make_shared<gate>();
+
+  caf::actor start_trio(restart_strategy_ptr strategy) {
+    auto sup = spawn_supervisor(sys, flags(std::move(strategy), 10),
+                                {worker_child("a"), gated_child("b", g), worker_child("c")});
+    run();
+    caf::anon_send(g->last, go_atom::value);
+    run();
+    return sup;
+  }
+};
+
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(management, fixture)
@@ -200,13 +215,9 @@ BOOST_AUTO_TEST_CASE(calls_for_a_child_between_failed_restart_attempts_see_resta
 // the child that failed to start is `restarting`; the siblings the plan
 // stopped and has not started again are `undefined`, so they may be restarted
 // or deleted between attempts, and the next attempt starts the rest.
-BOOST_AUTO_TEST_CASE(between_failed_attempts_only_the_failing_child_is_restarting) {
-  auto g = std::make_shared<gate>();
-  auto sup = spawn_supervisor(sys, flags(one_for_all(), 10),
-                              {worker_child("a"), gated_child("b", g), worker_child("c")});
-  run();
-  caf::anon_send(g->last, go_atom::value);
-  run();
+BOOST_FIXTURE_TEST_CASE(between_failed_attempts_only_the_failing_child_is_restarting,
+                        gated_trio) {
+  auto sup = start_trio(one_for_all());
   BOOST_TEST(running_ids(sup) == (strings{"a", "b", "c"}), boost::test_tools::per_element());
   auto a0 = child(sup, "a");
   auto c0 = child(sup, "c");
@@ -250,13 +261,9 @@ BOOST_AUTO_TEST_CASE(between_failed_attempts_only_the_failing_child_is_restartin
   self->send_exit(sup, caf::exit_reason::user_shutdown);
 }
 
-BOOST_AUTO_TEST_CASE(a_supervisor_stopped_between_failed_attempts_leaves_no_child) {
-  auto g = std::make_shared<gate>();
-  auto sup = spawn_supervisor(sys, flags(rest_for_one(), 10),
-                              {worker_child("a"), gated_child("b", g), worker_child("c")});
-  run();
-  caf::anon_send(g->last, go_atom::value);
-  run();
+BOOST_FIXTURE_TEST_CASE(a_supervisor_stopped_between_failed_attempts_leaves_no_child,
+                        gated_trio) {
+  auto sup = start_trio(rest_for_one());
   auto a = child(sup, "a");
   caf::anon_send(a, crash_atom::value, caf::error{caf::sec::runtime_error});
   run();
