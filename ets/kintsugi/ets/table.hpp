@@ -72,9 +72,7 @@ public:
 
   /// The object(s) under `key`.
   caf::expected<lookup_type> lookup(const key_type& key) const {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->lookup(key);
+    return checked_read([&] { return store_->lookup(key); });
   }
 
   /// `f(object)` for the object(s) under `key`, computed in place: a field
@@ -82,28 +80,20 @@ public:
   template <class F>
   auto lookup_element(const key_type& key, F f) const
     -> caf::expected<decltype(std::declval<const Storage&>().lookup_element(key, f))> {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->lookup_element(key, f);
+    return checked_read([&] { return store_->lookup_element(key, f); });
   }
 
   caf::expected<bool> member(const key_type& key) const {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->member(key);
+    return checked_read([&] { return store_->member(key); });
   }
 
   /// The number of objects.
   caf::expected<std::size_t> size() const {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->size();
+    return checked_read([&] { return store_->size(); });
   }
 
   caf::expected<table_info> info() const {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->info();
+    return checked_read([&] { return store_->info(); });
   }
 
   /// `acc = f(acc, key, object)` over every object (ETS's foldl). Safe under
@@ -111,47 +101,47 @@ public:
   /// throughout is visited.
   template <class Acc, class F>
   caf::expected<Acc> foldl(Acc acc, F f) const {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    store_->for_each([&](const key_type& k, const object_type& v) { acc = f(std::move(acc), k, v); });
-    return acc;
+    return checked_read([&] {
+      store_->for_each([&](const key_type& k, const object_type& v) { acc = f(std::move(acc), k, v); });
+      return std::move(acc);
+    });
   }
 
   /// The (key, object) pairs for which `pred(key, object)` holds (ETS's
   /// select with a match specification, as a predicate).
   template <class Pred>
   caf::expected<std::vector<std::pair<key_type, object_type>>> select(Pred pred) const {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    std::vector<std::pair<key_type, object_type>> out;
-    store_->for_each([&](const key_type& k, const object_type& v) {
-      if (pred(k, v))
-        out.emplace_back(k, v);
+    return checked_read([&] {
+      std::vector<std::pair<key_type, object_type>> out;
+      store_->for_each([&](const key_type& k, const object_type& v) {
+        if (pred(k, v))
+          out.emplace_back(k, v);
+      });
+      return out;
     });
-    return out;
   }
 
   /// The objects for which `pred(object)` holds (ETS's match_object).
   template <class Pred>
   caf::expected<std::vector<object_type>> match_object(Pred pred) const {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    std::vector<object_type> out;
-    store_->for_each([&](const key_type&, const object_type& v) {
-      if (pred(v))
-        out.push_back(v);
+    return checked_read([&] {
+      std::vector<object_type> out;
+      store_->for_each([&](const key_type&, const object_type& v) {
+        if (pred(v))
+          out.push_back(v);
+      });
+      return out;
     });
-    return out;
   }
 
   /// How many objects `pred(key, object)` holds for.
   template <class Pred>
   caf::expected<std::size_t> select_count(Pred pred) const {
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    std::size_t n = 0;
-    store_->for_each([&](const key_type& k, const object_type& v) { n += pred(k, v) ? 1 : 0; });
-    return n;
+    return checked_read([&] {
+      std::size_t n = 0;
+      store_->for_each([&](const key_type& k, const object_type& v) { n += pred(k, v) ? 1 : 0; });
+      return n;
+    });
   }
 
   // -- traversal ---------------------------------------------------------------
@@ -161,30 +151,22 @@ public:
   /// return a key twice or skip a key present throughout.
   caf::expected<std::optional<key_type>> first() const {
     static_assert(Storage::ordered, "first/next/last/prev: ordered_set only; use traverse()");
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->first();
+    return checked_read([&] { return store_->first(); });
   }
 
   caf::expected<std::optional<key_type>> next(const key_type& key) const {
     static_assert(Storage::ordered, "first/next/last/prev: ordered_set only; use traverse()");
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->next(key);
+    return checked_read([&] { return store_->next(key); });
   }
 
   caf::expected<std::optional<key_type>> last() const {
     static_assert(Storage::ordered, "first/next/last/prev: ordered_set only; use traverse()");
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->last();
+    return checked_read([&] { return store_->last(); });
   }
 
   caf::expected<std::optional<key_type>> prev(const key_type& key) const {
     static_assert(Storage::ordered, "first/next/last/prev: ordered_set only; use traverse()");
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    return store_->prev(key);
+    return checked_read([&] { return store_->prev(key); });
   }
 
   /// ordered_set: the objects with `lo <= key < hi` in key order (an empty
@@ -192,11 +174,11 @@ public:
   caf::expected<std::vector<std::pair<key_type, object_type>>>
   range(const std::optional<key_type>& lo, const std::optional<key_type>& hi) const {
     static_assert(Storage::ordered, "range: ordered_set only");
-    if (!store_->may_read(who_))
-      return store_->check_read(who_);
-    std::vector<std::pair<key_type, object_type>> out;
-    store_->for_range(lo, hi, [&](const key_type& k, const object_type& v) { out.emplace_back(k, v); });
-    return out;
+    return checked_read([&] {
+      std::vector<std::pair<key_type, object_type>> out;
+      store_->for_range(lo, hi, [&](const key_type& k, const object_type& v) { out.emplace_back(k, v); });
+      return out;
+    });
   }
 
   /// A hash table's keys one by one (ETS's first/next under
@@ -274,6 +256,30 @@ protected:
     return std::static_pointer_cast<S>(base);
   }
 
+  // Runs `f` when the handle's actor may read (`may`) or write the table, and
+  // gives its result, or why the actor may not (`refusal`). The allowed path
+  // costs one inline check; a void `f` gives an empty caf::error.
+  template <class Refusal, class F>
+  static auto guarded(bool may, Refusal refusal, F&& f) {
+    using result = decltype(f());
+    if constexpr (std::is_void_v<result>) {
+      if (!may)
+        return refusal();
+      f();
+      return caf::error{};
+    } else {
+      if (!may)
+        return caf::expected<result>{refusal()};
+      return caf::expected<result>{f()};
+    }
+  }
+
+  template <class F>
+  auto checked_read(F&& f) const {
+    return guarded(store_->may_read(who_), [this] { return store_->check_read(who_); },
+                   std::forward<F>(f));
+  }
+
   std::shared_ptr<Storage> store_;
   caf::actor_id who_ = 0;
 };
@@ -341,82 +347,67 @@ public:
   /// Inserts `object` under `key`: a set replaces, a bag keeps one of equal
   /// objects, a duplicate_bag keeps them all.
   caf::error insert(key_type key, object_type object) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    this->store_->insert(std::move(key), std::move(object));
-    return {};
+    return checked_write([&] {
+      this->store_->insert(std::move(key), std::move(object));
+    });
   }
 
   /// Inserts all objects at once: no reader sees some without the others.
   caf::error insert(std::vector<std::pair<key_type, object_type>> objects) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    this->store_->insert(std::move(objects));
-    return {};
+    return checked_write([&] {
+      this->store_->insert(std::move(objects));
+    });
   }
 
   /// Inserts unless the key is present; false when it was.
   caf::expected<bool> insert_new(key_type key, object_type object) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    return this->store_->insert_new(std::move(key), std::move(object));
+    return checked_write([&] { return this->store_->insert_new(std::move(key), std::move(object)); });
   }
 
   /// Inserts all objects unless any key is present; then none, and false.
   caf::expected<bool> insert_new(std::vector<std::pair<key_type, object_type>> objects) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    return this->store_->insert_new(std::move(objects));
+    return checked_write([&] { return this->store_->insert_new(std::move(objects)); });
   }
 
   /// Erases every object under `key`; returns how many.
   caf::expected<std::size_t> erase(const key_type& key) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    return this->store_->erase(key);
+    return checked_write([&] { return this->store_->erase(key); });
   }
 
   /// Erases the objects under `key` equal to `object` (all copies in a
   /// duplicate_bag); returns how many.
   caf::expected<std::size_t> erase_object(const key_type& key, const object_type& object) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    return this->store_->erase_object(key, object);
+    return checked_write([&] { return this->store_->erase_object(key, object); });
   }
 
   /// Looks up and erases at once.
   caf::expected<lookup_type> take(const key_type& key) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    return this->store_->take(key);
+    return checked_write([&] { return this->store_->take(key); });
   }
 
   /// Erases everything (ETS's delete_all_objects).
   caf::error clear() {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    this->store_->clear();
-    return {};
+    return checked_write([&] {
+      this->store_->clear();
+    });
   }
 
   /// Erases every object `pred(key, object)` holds for; returns how many.
   template <class Pred>
   caf::expected<std::size_t> select_delete(Pred pred) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    return this->store_->erase_if(pred);
+    return checked_write([&] { return this->store_->erase_if(pred); });
   }
 
   /// set, ordered_set: applies `f(object&)` to the object under `key` in
   /// place, atomically. Returns false when the key is missing.
   template <class F>
   caf::expected<bool> update(const key_type& key, F f) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    return this->store_->update(key, std::nullopt, [&](object_type& x) {
-      f(x);
-      return true;
-    }).has_value();
+    return checked_write([&] {
+      return this->store_->update(key, std::nullopt, [&](object_type& x) {
+        f(x);
+        return true;
+      }).has_value();
+    });
   }
 
   /// set, ordered_set: adds `delta` to the number `field(object)` refers to,
@@ -425,14 +416,14 @@ public:
   template <class N, class Field>
   caf::expected<N> update_counter(const key_type& key, N delta, object_type initial,
                                   Field field) {
-    if (!this->store_->may_write(this->who_))
-      return this->store_->check_write(this->who_);
-    return *this->store_->update(key, std::optional<object_type>{std::move(initial)},
-                                 [&](object_type& x) -> N {
-                                   auto& n = field(x);
-                                   n += delta;
-                                   return n;
-                                 });
+    return checked_write([&] {
+      return *this->store_->update(key, std::optional<object_type>{std::move(initial)},
+                                   [&](object_type& x) -> N {
+                                     auto& n = field(x);
+                                     n += delta;
+                                     return n;
+                                   });
+    });
   }
 
   /// update_counter for a table whose objects are the numbers themselves.
@@ -461,6 +452,13 @@ public:
 
 private:
   table(std::shared_ptr<Storage> store, caf::actor_id who) : base(std::move(store), who) {
+  }
+
+  template <class F>
+  auto checked_write(F&& f) {
+    return base::guarded(this->store_->may_write(this->who_),
+                         [this] { return this->store_->check_write(this->who_); },
+                         std::forward<F>(f));
   }
 };
 
