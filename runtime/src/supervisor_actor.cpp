@@ -371,8 +371,8 @@ void supervisor_actor::queue_job(job_ptr j) {
 }
 
 void supervisor_actor::advance() {
-  // Steps that complete at once (an ignored start, a child without an actor)
-  // come back here through the handlers they trigger; the loop takes them.
+  // A job's finish may queue another job or begin the shutdown, which call
+  // back here; the loop below picks those up instead of recursing.
   if (advancing_)
     return;
   advancing_ = true;
