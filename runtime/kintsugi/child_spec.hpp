@@ -217,6 +217,16 @@ struct actor_function {
   using self_type = std::conditional_t<takes_self, first, caf::event_based_actor*>;
   using params = std::conditional_t<takes_self, typename caf::detail::tl_tail<arg_types>::type,
                                     arg_types>;
+
+  // Calls `fun` (an F, or a wrapper of one) as CAF would: with `self` first
+  // if it takes it.
+  template <class G, class... Xs>
+  static decltype(auto) invoke(G& fun, self_type self, Xs&&... xs) {
+    if constexpr (takes_self)
+      return fun(self, std::forward<Xs>(xs)...);
+    else
+      return fun(std::forward<Xs>(xs)...);
+  }
 };
 
 // Wraps the function of a child that `start_context::spawn` starts with
@@ -224,11 +234,12 @@ struct actor_function {
 template <class F, class... Ps>
 struct announcing_init<F, caf::detail::type_list<Ps...>> {
   using self_type = typename actor_function<F>::self_type;
+  using function = actor_function<F>;
 
   static auto wrap(F fun, caf::actor_addr supervisor, std::optional<registered_name> name) {
     return [fun{std::move(fun)}, supervisor{std::move(supervisor)},
             name{std::move(name)}](self_type self, Ps... xs) mutable {
-      using result = decltype(call(fun, self, std::forward<Ps>(xs)...));
+      using result = decltype(function::invoke(fun, self, std::forward<Ps>(xs)...));
       if (name) {
         if (auto err = name->where->register_name(name->name, caf::actor_cast<caf::actor>(self))) {
           self->quit(std::move(err));
@@ -243,22 +254,14 @@ struct announcing_init<F, caf::detail::type_list<Ps...>> {
           self->send(sup, started_atom::value);
       };
       if constexpr (std::is_void_v<result>) {
-        call(fun, self, std::forward<Ps>(xs)...);
+        function::invoke(fun, self, std::forward<Ps>(xs)...);
         announce();
       } else {
-        auto behavior = call(fun, self, std::forward<Ps>(xs)...);
+        auto behavior = function::invoke(fun, self, std::forward<Ps>(xs)...);
         announce();
         return behavior;
       }
     };
-  }
-
-  template <class... Xs>
-  static decltype(auto) call(F& fun, self_type self, Xs&&... xs) {
-    if constexpr (actor_function<F>::takes_self)
-      return fun(self, std::forward<Xs>(xs)...);
-    else
-      return fun(std::forward<Xs>(xs)...);
   }
 };
 
@@ -275,10 +278,7 @@ struct worker_starter<F, Self, caf::detail::type_list<Ps...>, caf::detail::type_
   static auto keep_exception_text(F fun) {
     return [fun](Self self, std::decay_t<Ps>... xs) {
       self->set_exception_handler(exception_reason);
-      if constexpr (actor_function<F>::takes_self)
-        return fun(self, std::move(xs)...);
-      else
-        return fun(std::move(xs)...);
+      return actor_function<F>::invoke(fun, self, std::move(xs)...);
     };
   }
 

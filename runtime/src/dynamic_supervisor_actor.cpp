@@ -219,11 +219,10 @@ caf::result<std::vector<child_info>> dynamic_supervisor_actor::on_which_children
   std::vector<child_info> result;
   result.reserve(children_.size() + retries_.size());
   for (auto& [id, ch] : children_) {
+    if (first_start(id, ch))
+      continue;
     child_info info;
     if (ch.phase == child_phase::starting) {
-      // A first start is not listed until it is up; a restart is.
-      if (starts_.at(id).caller)
-        continue;
       info.status = child_info::state::restarting;
     } else {
       info.actor = ch.actor;
@@ -261,7 +260,7 @@ caf::result<child_counts> dynamic_supervisor_actor::on_count_children() {
       ++result.workers;
   };
   for (auto& [id, ch] : children_)
-    if (ch.phase != child_phase::starting || !starts_.at(id).caller)
+    if (!first_start(id, ch))
       count(*ch.spec, ch.phase != child_phase::starting);
   for (auto& r : retries_)
     count(*r.spec, false);
@@ -335,6 +334,10 @@ void dynamic_supervisor_actor::stop(child& ch) {
 void dynamic_supervisor_actor::quit_when_empty() {
   if (stopping() && children_.empty())
     quit(stop_reason_);
+}
+
+bool dynamic_supervisor_actor::first_start(caf::actor_id id, const child& ch) const {
+  return ch.phase == child_phase::starting && starts_.at(id).caller.has_value();
 }
 
 caf::error dynamic_supervisor_actor::not_a_child(const caf::actor& who) const {

@@ -90,6 +90,9 @@ private:
   void child_exited(child ch, const caf::error& reason);
   void stop(child& ch);
   void quit_when_empty();
+  // A child whose first start waits for its init: not listed or counted
+  // until it is up (a restart is listed as restarting).
+  bool first_start(caf::actor_id id, const child& ch) const;
   caf::error not_a_child(const caf::actor& who) const;
 
   dynamic_supervisor_flags flags_;
