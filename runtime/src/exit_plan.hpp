@@ -97,8 +97,8 @@ struct restart_steps {
 /// child is never started again (OTP drops one that a strategy terminated),
 /// and `failed` and `owed` (children that an earlier failed attempt stopped
 /// and did not start again) are started too, after the plan's own, in start
-/// order, so that no child is left behind whatever the strategy returns. A strategy that throws gives
-/// `sec::runtime_error` with its text.
+/// order, so that no child is left behind whatever the strategy returns. A
+/// strategy that throws gives `sec::runtime_error` with its text.
 caf::expected<restart_steps> plan_restart(const child_table& children, std::size_t failed,
                                           const restart_strategy& strategy,
                                           const std::vector<std::size_t>& owed);
