@@ -11,7 +11,7 @@
 
 #include <fmt/core.h>
 
-#include "kintsugi/error.hpp"
+#include "kintsugi/ets/error.hpp"
 
 namespace kintsugi::ets {
 

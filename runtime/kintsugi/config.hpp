@@ -7,8 +7,9 @@
 
 namespace kintsugi {
 
-/// Prepares `cfg` for supervision trees: registers the `kintsugi` error
-/// category (so `sys.render(err)` spells out Kintsugi's codes) and, unless the
+/// Prepares `cfg` for supervision trees: registers Kintsugi's error
+/// categories (`kintsugi`, `ets` when the term store is linked, and any given
+/// to `add_error_category`), so `sys.render(err)` spells out their codes, and, unless the
 /// configuration already names a scheduler policy, installs the scheduler
 /// Kintsugi recommends: one worker per core sharing one job queue, where an
 /// idle worker spins for up to 50 µs before it sleeps.

@@ -52,18 +52,6 @@ enum class errc : uint8_t {
   already_registered,
   /// A dynamic supervisor has as many children as its `max_children` allows.
   max_children,
-  /// A term-store table refuses this actor: it is private, or protected and
-  /// the actor is not its owner, or the operation needs its owner.
-  no_access,
-  /// A term-store table was deleted (its owner ended without an heir).
-  table_deleted,
-  /// A table exists under this name, or in this file, with another kind or
-  /// other key and object types; the context says which.
-  wrong_type,
-  /// A table file is truncated, corrupted or not a table file.
-  bad_file,
-  /// A durable table was closed.
-  table_closed,
 };
 
 /// Renders a code as its name, e.g. "not_found".
@@ -98,7 +86,18 @@ bool is_normal_exit(const caf::error& reason) noexcept;
 /// installs it on the actors it starts.
 caf::error exception_reason(std::exception_ptr& ep);
 
-/// A readable rendering of any error, with Kintsugi's codes spelled out.
+/// A readable rendering of any error, with the codes of Kintsugi's categories
+/// (and of those given to `add_error_category`) spelled out.
 std::string render(const caf::error& err);
+
+/// The name of one code of an error category ("unknown" for none).
+using code_names = const char* (*)(uint8_t code) noexcept;
+
+/// Lets `render` spell the codes of another error category as `prefix`
+/// followed by the code's name, and `configure` pass that to CAF's renderer
+/// (`sys.render`) for actor systems configured later. The term store
+/// registers its own category (`kintsugi::ets::`) this way. Registering a
+/// category again replaces its names. Thread-safe.
+void add_error_category(caf::atom_value category, const char* prefix, code_names names);
 
 } // namespace kintsugi

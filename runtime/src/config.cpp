@@ -10,16 +10,18 @@
 #include <caf/scheduler/coordinator.hpp>
 #include <caf/settings.hpp>
 
+#include "error_categories.hpp"
 #include "kintsugi/error.hpp"
 #include "spinning_work_sharing.hpp"
 
 namespace kintsugi {
 
 caf::actor_system_config& configure(caf::actor_system_config& cfg) {
-  cfg.add_error_category(error_category,
-                         [](uint8_t code, caf::atom_value, const caf::message& ctx) {
-                           return render(make_error(static_cast<errc>(code), ctx));
-                         });
+  for (auto& entry : error_categories())
+    cfg.add_error_category(entry.category,
+                           [](uint8_t code, caf::atom_value category, const caf::message& ctx) {
+                             return render(caf::error{code, category, ctx});
+                           });
   if (caf::get_if(&cfg.content, "scheduler.policy") == nullptr) {
     auto cores = std::max(1u, std::thread::hardware_concurrency());
     cfg.set("scheduler.max-threads", static_cast<size_t>(cores));

@@ -1,11 +1,52 @@
 #include "kintsugi/error.hpp"
 
+#include <mutex>
+#include <vector>
+
 #include <caf/exit_reason.hpp>
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 #include <caf/sec.hpp>
 
+#include "error_categories.hpp"
+
 namespace kintsugi {
+
+namespace {
+
+const char* kintsugi_code_name(uint8_t code) noexcept {
+  return to_string(static_cast<errc>(code));
+}
+
+struct category_registry {
+  std::mutex mtx;
+  std::vector<error_category_names> entries{{error_category, "kintsugi::", kintsugi_code_name}};
+};
+
+// Function-local, so that other libraries' static initializers may register.
+category_registry& registry() {
+  static category_registry instance;
+  return instance;
+}
+
+} // namespace
+
+void add_error_category(caf::atom_value category, const char* prefix, code_names names) {
+  auto& r = registry();
+  std::lock_guard<std::mutex> guard{r.mtx};
+  for (auto& entry : r.entries)
+    if (entry.category == category) {
+      entry = {category, prefix, names};
+      return;
+    }
+  r.entries.push_back({category, prefix, names});
+}
+
+std::vector<error_category_names> error_categories() {
+  auto& r = registry();
+  std::lock_guard<std::mutex> guard{r.mtx};
+  return r.entries;
+}
 
 const char* to_string(errc code) noexcept {
   switch (code) {
@@ -23,11 +64,6 @@ const char* to_string(errc code) noexcept {
     case errc::timeout: return "timeout";
     case errc::already_registered: return "already_registered";
     case errc::max_children: return "max_children";
-    case errc::no_access: return "no_access";
-    case errc::table_deleted: return "table_deleted";
-    case errc::wrong_type: return "wrong_type";
-    case errc::bad_file: return "bad_file";
-    case errc::table_closed: return "table_closed";
   }
   return "unknown";
 }
@@ -69,10 +105,19 @@ caf::error exception_reason(std::exception_ptr& ep) {
 std::string render(const caf::error& err) {
   if (!err)
     return "normal";
-  if (err.category() != error_category)
+  std::string result;
+  {
+    auto& r = registry();
+    std::lock_guard<std::mutex> guard{r.mtx};
+    for (auto& entry : r.entries)
+      if (entry.category == err.category()) {
+        result = entry.prefix;
+        result += entry.names(err.code());
+        break;
+      }
+  }
+  if (result.empty())
     return caf::to_string(err);
-  std::string result = "kintsugi::";
-  result += to_string(static_cast<errc>(err.code()));
   auto& ctx = err.context();
   if (ctx.empty())
     return result;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ets_fixture.hpp"
+#include "kintsugi/ets/durable.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #  include <sanitizer/lsan_interface.h>
@@ -55,7 +56,7 @@ BOOST_AUTO_TEST_CASE(a_set_keeps_its_objects_across_a_reopen) {
     BOOST_TEST(**t.take("b") == 3);
     BOOST_TEST(*t.erase("nothing") == 0u);
     BOOST_TEST(!t.close());
-    BOOST_TEST(t.insert("x", 1) == errc::table_closed);
+    BOOST_TEST(t.insert("x", 1) == ets::errc::table_closed);
   }
   auto t = *scores::open(f.path);
   BOOST_TEST(**t.lookup("a") == 2);
@@ -156,30 +157,30 @@ BOOST_AUTO_TEST_CASE(bags_keep_insertion_order_on_disk) {
 BOOST_AUTO_TEST_CASE(opening_checks_kind_types_and_file) {
   temp_path f;
   scores::open(f.path)->insert("a", 1);
-  BOOST_TEST((ets::durable_set<int, int>::open(f.path).error() == errc::wrong_type));
-  BOOST_TEST((ets::durable_bag<std::string, int>::open(f.path).error() == errc::wrong_type));
+  BOOST_TEST((ets::durable_set<int, int>::open(f.path).error() == ets::errc::wrong_type));
+  BOOST_TEST((ets::durable_bag<std::string, int>::open(f.path).error() == ets::errc::wrong_type));
   // Open twice in one process: LMDB forbids it, so it is refused.
   auto first = *scores::open(f.path);
-  BOOST_TEST(scores::open(f.path).error() == errc::no_access);
+  BOOST_TEST(scores::open(f.path).error() == ets::errc::no_access);
   first.close();
   // Read-only.
   ets::durable_options ro;
   ro.read_only = true;
   auto r = *scores::open(f.path, ro);
   BOOST_TEST(**r.lookup("a") == 1);
-  BOOST_TEST(r.insert("b", 2) == errc::no_access);
+  BOOST_TEST(r.insert("b", 2) == ets::errc::no_access);
   r.close();
   BOOST_TEST(scores::open(f.path + "-missing", ro).error() == caf::sec::cannot_open_file);
   // Truncated, foreign, empty.
   auto good = f.bytes();
   f.write(good.substr(0, good.size() / 2));
-  BOOST_TEST(scores::open(f.path).error() == errc::bad_file);
+  BOOST_TEST(scores::open(f.path).error() == ets::errc::bad_file);
   f.write(good.substr(0, 100));
-  BOOST_TEST(scores::open(f.path).error() == errc::bad_file);
+  BOOST_TEST(scores::open(f.path).error() == ets::errc::bad_file);
   f.write(std::string(20000, 'x'));
-  BOOST_TEST(scores::open(f.path).error() == errc::bad_file);
+  BOOST_TEST(scores::open(f.path).error() == ets::errc::bad_file);
   f.write("");
-  BOOST_TEST(scores::open(f.path).error() == errc::bad_file);
+  BOOST_TEST(scores::open(f.path).error() == ets::errc::bad_file);
 }
 
 // ThreadSanitizer takes fault signals raised in code it did not instrument

@@ -49,22 +49,22 @@ BOOST_AUTO_TEST_CASE(bad_files_give_clear_errors) {
   for (std::size_t n = 0; n < good.size(); n += 7) {
     f.write(good.substr(0, n));
     auto r = ets::file2tab<scores>(as(owner), f.path);
-    BOOST_TEST(r.error() == errc::bad_file, "truncated to " << n);
+    BOOST_TEST(r.error() == ets::errc::bad_file, "truncated to " << n);
   }
   // A flipped byte in the objects.
   auto flipped = good;
   flipped[flipped.size() - 10] ^= 0x20;
   f.write(flipped);
   auto r = ets::file2tab<scores>(as(owner), f.path);
-  BOOST_TEST(r.error() == errc::bad_file);
+  BOOST_TEST(r.error() == ets::errc::bad_file);
   BOOST_TEST(render(r.error()).find("checksum") != std::string::npos, render(r.error()));
   f.write("this is not a table, just some text in a file");
-  BOOST_TEST(ets::file2tab<scores>(as(owner), f.path).error() == errc::bad_file);
+  BOOST_TEST(ets::file2tab<scores>(as(owner), f.path).error() == ets::errc::bad_file);
   // The right file for another type.
   f.write(good);
-  BOOST_TEST(ets::file2tab<int_set>(as(owner), f.path).error() == errc::wrong_type);
+  BOOST_TEST(ets::file2tab<int_set>(as(owner), f.path).error() == ets::errc::wrong_type);
   BOOST_TEST(ets::file2tab<string_bag>(as(owner), f.path).error()
-             == errc::wrong_type);
+             == ets::errc::wrong_type);
   BOOST_TEST(ets::file2tab<scores>(as(owner), "/nonexistent/dir/x.tab").error()
              == caf::sec::cannot_open_file);
   end(owner);

@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(a_protected_table_is_read_by_all_and_written_by_its_owner) 
   opts.name = "scores";
   auto t = *scores::create(as(owner), opts);
   t.insert("a", 1);
-  BOOST_TEST(scores::open(as(other), "scores").error() == errc::no_access);
+  BOOST_TEST(scores::open(as(other), "scores").error() == ets::errc::no_access);
   auto r = scores::open_reader(as(other), "scores");
   BOOST_REQUIRE(r);
   BOOST_TEST(**r->lookup("a") == 1);
@@ -93,8 +93,8 @@ BOOST_AUTO_TEST_CASE(a_private_table_is_the_owners_alone) {
   opts.name = "secret";
   opts.access = ets::protection::private_access;
   auto t = *scores::create(as(owner), opts);
-  BOOST_TEST(scores::open_reader(as(other), "secret").error() == errc::no_access);
-  BOOST_TEST(scores::open(as(other), "secret").error() == errc::no_access);
+  BOOST_TEST(scores::open_reader(as(other), "secret").error() == ets::errc::no_access);
+  BOOST_TEST(scores::open(as(other), "secret").error() == ets::errc::no_access);
   BOOST_TEST(!t.insert("a", 1));
   end(owner);
   end(other);
@@ -120,12 +120,12 @@ BOOST_AUTO_TEST_CASE(names_are_unique_typed_and_freed_with_the_table) {
   ets::table_options opts;
   opts.name = "t";
   auto t = *scores::create(as(owner), opts);
-  BOOST_TEST(scores::create(as(owner), opts).error() == errc::already_registered);
-  BOOST_TEST(int_set::open_reader(as(owner), "t").error() == errc::wrong_type);
-  BOOST_TEST(string_bag::open(as(owner), "t").error() == errc::wrong_type);
-  BOOST_TEST(scores::open(as(owner), "nope").error() == errc::not_found);
+  BOOST_TEST(scores::create(as(owner), opts).error() == ets::errc::already_registered);
+  BOOST_TEST(int_set::open_reader(as(owner), "t").error() == ets::errc::wrong_type);
+  BOOST_TEST(string_bag::open(as(owner), "t").error() == ets::errc::wrong_type);
+  BOOST_TEST(scores::open(as(owner), "nope").error() == ets::errc::not_found);
   BOOST_TEST(!t.destroy());
-  BOOST_TEST(t.insert("a", 1) == errc::table_deleted);
+  BOOST_TEST(t.insert("a", 1) == ets::errc::table_deleted);
   BOOST_TEST(succeeded(scores::create(as(owner), opts)));
   end(owner);
 }
@@ -140,8 +140,8 @@ BOOST_AUTO_TEST_CASE(the_table_dies_with_an_owner_that_has_no_heir) {
   auto r = *scores::open_reader(as(other), "mortal");
   self->send_exit(owner, caf::sec::runtime_error);
   run();
-  BOOST_TEST(r.lookup("a").error() == errc::table_deleted);
-  BOOST_TEST(scores::open_reader(as(other), "mortal").error() == errc::not_found);
+  BOOST_TEST(r.lookup("a").error() == ets::errc::table_deleted);
+  BOOST_TEST(scores::open_reader(as(other), "mortal").error() == ets::errc::not_found);
   end(other);
 }
 
@@ -162,7 +162,7 @@ BOOST_AUTO_TEST_CASE(the_heir_inherits_the_table_with_its_heir_data) {
   BOOST_TEST(**box->tables[0].lookup("state") == 42);
   BOOST_TEST(box->tables[0].info()->owner == heir);
   // The old owner's handle lost its rights with the table.
-  BOOST_TEST(t.insert("x", 1) == errc::no_access);
+  BOOST_TEST(t.insert("x", 1) == ets::errc::no_access);
   box->tables.clear();
   end(heir);
 }
@@ -173,13 +173,13 @@ BOOST_AUTO_TEST_CASE(give_away_hands_the_table_to_a_live_actor) {
   auto owner = spawn_idle();
   auto t = *scores::create(as(owner));
   t.insert("a", 1);
-  BOOST_TEST(t.give_away(owner) == errc::no_access); // to itself
+  BOOST_TEST(t.give_away(owner) == ets::errc::no_access); // to itself
   BOOST_TEST(!t.give_away(to, caf::make_message(std::string{"gift"})));
   run();
   BOOST_REQUIRE_EQUAL(box->tables.size(), 1u);
   BOOST_TEST(box->data[0] == "gift");
-  BOOST_TEST(t.insert("b", 2) == errc::no_access);
-  BOOST_TEST(t.give_away(to) == errc::no_access);
+  BOOST_TEST(t.insert("b", 2) == ets::errc::no_access);
+  BOOST_TEST(t.give_away(to) == ets::errc::no_access);
   // The first owner's end no longer touches the table.
   end(owner);
   BOOST_TEST(**box->tables[0].lookup("a") == 1);

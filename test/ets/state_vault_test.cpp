@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "ets_fixture.hpp"
+#include "kintsugi/ets/state_vault.hpp"
 
 using namespace kintsugi;
 using namespace kintsugi::test;

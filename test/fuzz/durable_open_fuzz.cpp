@@ -9,13 +9,13 @@
 #include <iterator>
 
 #include "fuzz_target.hpp"
-#include "kintsugi/error.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/durable.hpp"
 
 namespace {
 
 namespace ets = kintsugi::ets;
-using kintsugi::errc;
+using kintsugi::ets::errc;
 
 using table_types =
   std::tuple<ets::durable_set<std::string, int>, ets::durable_ordered_set<int64_t, std::string>,
@@ -36,7 +36,7 @@ void reset(std::string_view file) {
 // Whether a call on a table that opened succeeded; the only failure
 // allowed is bad_file (corruption found on the way).
 bool usable(const caf::error& err, const char* where) {
-  kintsugi::fuzz::require_error_in(err, kintsugi::error_category,
+  kintsugi::fuzz::require_error_in(err, ets::error_category,
                                    {static_cast<uint8_t>(errc::bad_file)}, where);
   return !err;
 }
@@ -75,7 +75,7 @@ void check(std::string_view file) {
   auto t = Table::open(path(), opts);
   if (!t) {
     kintsugi::fuzz::require_error_in(
-      t.error(), kintsugi::error_category,
+      t.error(), ets::error_category,
       {static_cast<uint8_t>(errc::bad_file), static_cast<uint8_t>(errc::wrong_type)}, "open");
     return;
   }

@@ -17,7 +17,7 @@
 
 #include "fuzz_target.hpp"
 #include "kintsugi/config.hpp"
-#include "kintsugi/error.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/bag.hpp"
 #include "kintsugi/ets/file.hpp"
 #include "kintsugi/ets/ordered_set.hpp"
@@ -26,7 +26,7 @@
 namespace {
 
 namespace ets = kintsugi::ets;
-using kintsugi::errc;
+using kintsugi::ets::errc;
 
 using table_types =
   std::tuple<ets::set<std::string, int>, ets::ordered_set<int64_t, std::string>,
@@ -76,7 +76,7 @@ void check(std::string_view file, bool wrap) {
   auto t = ets::file2tab<Table>(self.ptr(), path);
   if (!t) {
     kintsugi::fuzz::require_error_in(
-      t.error(), kintsugi::error_category,
+      t.error(), ets::error_category,
       {static_cast<uint8_t>(errc::bad_file), static_cast<uint8_t>(errc::wrong_type)}, "file2tab");
     return;
   }

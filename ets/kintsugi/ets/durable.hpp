@@ -42,7 +42,7 @@
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
-#include "kintsugi/error.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/detail/durable_file.hpp"
 #include "kintsugi/ets/durable_options.hpp"
 #include "kintsugi/ets/table.hpp"

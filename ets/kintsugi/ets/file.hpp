@@ -24,7 +24,7 @@
 #include <caf/expected.hpp>
 #include <caf/local_actor.hpp>
 
-#include "kintsugi/error.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/table.hpp"
 
 namespace kintsugi::ets {

@@ -44,7 +44,7 @@
 #include <caf/expected.hpp>
 #include <caf/local_actor.hpp>
 
-#include "kintsugi/error.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/detail/table_base.hpp"
 #include "kintsugi/ets/table_info.hpp"
 #include "kintsugi/ets/table_options.hpp"

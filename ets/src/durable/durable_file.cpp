@@ -25,7 +25,7 @@
 
 #include <fmt/core.h>
 
-#include "kintsugi/error.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/longest_duration.hpp"
 #include "lmdb_check.hpp"
 

@@ -12,7 +12,7 @@
 
 #include <fmt/core.h>
 
-#include "kintsugi/error.hpp"
+#include "kintsugi/ets/error.hpp"
 
 namespace kintsugi::ets::detail {
 
