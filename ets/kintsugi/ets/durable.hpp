@@ -27,8 +27,6 @@
 /// per key; a bag tells equal objects by their serialized bytes. Handles
 /// are thread-safe and share the file; the last one closes it.
 
-#include <cstdint>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -37,98 +35,18 @@
 #include <utility>
 #include <vector>
 
-#include <caf/binary_deserializer.hpp>
-#include <caf/binary_serializer.hpp>
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
-#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/detail/durable_file.hpp"
+#include "kintsugi/ets/detail/durable_record.hpp"
+#include "kintsugi/ets/detail/key_codec.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/durable_options.hpp"
 #include "kintsugi/ets/table.hpp"
 #include "kintsugi/ets/table_options.hpp"
 
 namespace kintsugi::ets {
-
-namespace detail {
-
-template <class T>
-void serialize_into(const T& x, bytes& out) {
-  std::vector<char> buf;
-  caf::binary_serializer sink{nullptr, buf};
-  auto copy = x; // CAF's inspectors take their arguments by reference
-  if (auto err = sink(copy))
-    throw std::runtime_error("cannot serialize: " + caf::to_string(err));
-  out.append(buf.data(), buf.size());
-}
-
-template <class T>
-caf::expected<T> deserialize(bytes_view in, const std::string& path) {
-  T x{};
-  caf::binary_deserializer source{nullptr, in.data(), in.size()};
-  if (source(x) || source.remaining() != 0)
-    return make_error(errc::bad_file, path + ": an object does not decode");
-  return x;
-}
-
-// Keys as bytes. Integers (big-endian, sign bit flipped) and strings (as
-// they are) sort as bytes the way std::less sorts them; other keys are
-// serialized and ordered by their comparator when the order matters.
-template <class K, class Compare>
-struct key_codec {
-  static constexpr bool integral = std::is_integral_v<K> && !std::is_same_v<K, bool>;
-  static constexpr bool text = std::is_same_v<K, std::string>;
-  static constexpr bool bytes_order = (integral || text) && std::is_same_v<Compare, std::less<K>>;
-
-  static void encode(const K& k, bytes& out) {
-    if constexpr (integral) {
-      uint64_t u;
-      if constexpr (std::is_signed_v<K>)
-        u = static_cast<uint64_t>(static_cast<int64_t>(k)) ^ (uint64_t{1} << 63);
-      else
-        u = static_cast<uint64_t>(k);
-      for (int shift = 56; shift >= 0; shift -= 8)
-        out.push_back(static_cast<char>((u >> shift) & 0xff));
-    } else if constexpr (text) {
-      out.append(k);
-    } else {
-      serialize_into(k, out);
-    }
-  }
-
-  static caf::expected<K> decode(bytes_view in, const std::string& path) {
-    if constexpr (integral) {
-      if (in.size() != 8)
-        return make_error(errc::bad_file, path + ": a key does not decode");
-      uint64_t u = 0;
-      for (auto c : in)
-        u = (u << 8) | static_cast<unsigned char>(c);
-      if constexpr (std::is_signed_v<K>)
-        return static_cast<K>(static_cast<int64_t>(u ^ (uint64_t{1} << 63)));
-      else
-        return static_cast<K>(u);
-    } else if constexpr (text) {
-      return K{in};
-    } else {
-      return deserialize<K>(in, path);
-    }
-  }
-
-  // LMDB's order for keys that do not sort as bytes.
-  static int compare(const void* a, std::size_t an, const void* b, std::size_t bn) {
-    static const std::string where = "key order";
-    auto x = decode(bytes_view{static_cast<const char*>(a), an}, where);
-    auto y = decode(bytes_view{static_cast<const char*>(b), bn}, where);
-    if (!x || !y) { // undecodable keys sort as bytes, after nothing in particular
-      auto n = std::memcmp(a, b, std::min(an, bn));
-      return n != 0 ? n : (an < bn ? -1 : an > bn ? 1 : 0);
-    }
-    Compare less;
-    return less(*x, *y) ? -1 : less(*y, *x) ? 1 : 0;
-  }
-};
-
-} // namespace detail
 
 /// A durable table; use the aliases below.
 template <class K, class V, ets::kind Kind, class Compare = std::less<K>>
@@ -180,7 +98,7 @@ public:
         return make_error(errc::table_closed, "no table");
       try {
         auto k = encode_key(key);
-        auto v = seal(k, encode(object));
+        auto v = detail::record::seal(k, encode(object));
         return file_->put_later(std::move(k), std::move(v));
       } catch (const std::exception& e) {
         return caf::make_error(caf::sec::runtime_error, e.what());
@@ -211,7 +129,7 @@ public:
         return true;
       } else {
         auto k = encode_key(key);
-        return detail::durable_file::put_new(t, k, seal(k, encode(object)));
+        return detail::durable_file::put_new(t, k, detail::record::seal(k, encode(object)));
       }
     });
   }
@@ -420,9 +338,7 @@ private:
   }
 
   static bytes encode_key(const K& k) {
-    bytes out;
-    codec::encode(k, out);
-    return out;
+    return codec::encode(k);
   }
 
   static bytes encode(const V& v) {
@@ -431,70 +347,19 @@ private:
     return out;
   }
 
-  // A stored object: a checksum over its stored key and its bytes, then the
-  // bytes. LMDB keeps no checksums; this catches a corrupted key or object.
-  // FNV-1a's multiply, eight bytes at a time: a byte at a time cost more
-  // than the lookup itself.
-  static uint32_t checksum(bytes_view key, bytes_view payload) {
-    uint64_t h = 14695981039346656037ull;
-    for (auto part : {key, payload}) {
-      std::size_t i = 0;
-      for (; i + 8 <= part.size(); i += 8) {
-        uint64_t word;
-        std::memcpy(&word, part.data() + i, 8);
-        h = (h ^ word) * 1099511628211ull;
-      }
-      for (; i < part.size(); ++i)
-        h = (h ^ static_cast<unsigned char>(part[i])) * 1099511628211ull;
-      h = (h ^ part.size()) * 1099511628211ull;
-    }
-    return static_cast<uint32_t>(h ^ (h >> 32));
-  }
-
-  static bytes seal(bytes_view key, bytes_view payload) {
-    auto h = checksum(key, payload);
-    bytes out;
-    out.reserve(4 + payload.size());
-    for (int shift = 24; shift >= 0; shift -= 8)
-      out.push_back(static_cast<char>((h >> shift) & 0xff));
-    out.append(payload);
-    return out;
-  }
-
-  static bytes_view payload_of(bytes_view stored) {
-    return stored.size() < 4 ? bytes_view{} : stored.substr(4);
-  }
-
   caf::expected<V> unseal(bytes_view key, bytes_view stored) const {
-    uint32_t h = 0;
-    for (std::size_t i = 0; i < 4 && i < stored.size(); ++i)
-      h = (h << 8) | static_cast<unsigned char>(stored[i]);
-    if (stored.size() < 4 || h != checksum(key, stored.substr(4)))
-      return make_error(errc::bad_file, file_->path() + ": an object fails its checksum");
-    return detail::deserialize<V>(stored.substr(4), file_->path());
-  }
-
-  // A bag's entries of one key: [length][key][sequence], so that they lie
-  // together in insertion order.
-  static bytes bag_prefix(const K& k) {
-    auto key = encode_key(k);
-    bytes out(4, '\0');
-    auto n = static_cast<uint32_t>(key.size());
-    for (int i = 0; i < 4; ++i)
-      out[static_cast<std::size_t>(i)] = static_cast<char>((n >> (24 - 8 * i)) & 0xff);
-    out += key;
-    return out;
-  }
-
-  static bool in_bag(bytes_view stored, bytes_view prefix) {
-    return stored.size() == prefix.size() + 8 && stored.substr(0, prefix.size()) == prefix;
+    auto payload = detail::record::unseal(key, stored, file_->path());
+    if (!payload)
+      return std::move(payload.error());
+    return detail::deserialize<V>(*payload, file_->path());
   }
 
   caf::expected<K> decode_key(bytes_view stored) const {
     if constexpr (multi) {
-      if (stored.size() < 12)
+      auto key = detail::record::bag_key(stored);
+      if (!key)
         return make_error(errc::bad_file, file_->path() + ": a key does not decode");
-      return codec::decode(stored.substr(4, stored.size() - 12), file_->path());
+      return codec::decode(*key, file_->path());
     } else {
       return codec::decode(stored, file_->path());
     }
@@ -504,15 +369,13 @@ private:
     auto value = encode(v);
     if constexpr (!multi) {
       auto key = encode_key(k);
-      return detail::durable_file::put(t, key, seal(key, value));
+      return detail::durable_file::put(t, key, detail::record::seal(key, value));
     } else {
-      auto prefix = bag_prefix(k);
+      auto prefix = detail::record::bag_prefix(encode_key(k));
       if constexpr (Kind == kind::bag) {
         bool equal = false;
-        auto err = detail::durable_file::scan(t, bytes_view{prefix}, [&](bytes_view sk, bytes_view sv) {
-          if (!in_bag(sk, prefix))
-            return sk.substr(0, std::min(sk.size(), prefix.size())) == prefix;
-          equal = equal || payload_of(sv) == value;
+        auto err = scan_bag(t, prefix, [&](bytes_view, bytes_view sv) {
+          equal = detail::record::payload_of(sv) == value;
           return !equal;
         });
         if (err || equal)
@@ -521,22 +384,25 @@ private:
       auto seq = detail::durable_file::next_sequence(t);
       if (!seq)
         return std::move(seq.error());
-      for (int shift = 56; shift >= 0; shift -= 8)
-        prefix.push_back(static_cast<char>((*seq >> shift) & 0xff));
-      return detail::durable_file::put(t, prefix, seal(prefix, value));
+      auto key = detail::record::bag_entry(std::move(prefix), *seq);
+      return detail::durable_file::put(t, key, detail::record::seal(key, value));
     }
   }
 
-  // Visits the entries of a bag key while `f(stored_key, value)` says so.
+  // Visits the entries under a bag's key prefix while `f(stored_key, value)`
+  // says so.
+  template <class F>
+  static caf::error scan_bag(txn& t, bytes_view prefix, F&& f) {
+    return detail::durable_file::scan(t, prefix, [&](bytes_view sk, bytes_view sv) {
+      if (detail::record::in_bag(sk, prefix))
+        return f(sk, sv);
+      return detail::record::before_end_of_bag(sk, prefix);
+    });
+  }
+
   template <class F>
   caf::error scan_key(txn& t, const K& k, F&& f) const {
-    auto prefix = bag_prefix(k);
-    return detail::durable_file::scan(t, bytes_view{prefix}, [&](bytes_view sk, bytes_view sv) {
-      if (in_bag(sk, prefix))
-        return f(sk, sv);
-      // Keys of other lengths may sort in between; stop past the prefix.
-      return sk.substr(0, std::min(sk.size(), prefix.size())) == prefix;
-    });
+    return scan_bag(t, detail::record::bag_prefix(encode_key(k)), std::forward<F>(f));
   }
 
   caf::expected<bool> any_of_key(txn& t, const K& k) const {
@@ -593,7 +459,7 @@ private:
     if constexpr (multi) {
       std::vector<bytes> doomed;
       if (auto err = scan_key(t, k, [&](bytes_view sk, bytes_view sv) {
-            if (!value || payload_of(sv) == *value)
+            if (!value || detail::record::payload_of(sv) == *value)
               doomed.emplace_back(sk);
             return true;
           }))
@@ -611,7 +477,7 @@ private:
         auto r = detail::durable_file::get(t, key);
         if (!r)
           return std::move(r.error());
-        if (!*r || payload_of(**r) != *value)
+        if (!*r || detail::record::payload_of(**r) != *value)
           return n;
       }
       auto r = detail::durable_file::del(t, key);

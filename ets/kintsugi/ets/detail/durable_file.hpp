@@ -11,11 +11,11 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
+#include "kintsugi/ets/detail/bytes.hpp"
 #include "kintsugi/ets/durable_options.hpp"
 #include "kintsugi/ets/table_options.hpp"
 
@@ -30,9 +30,6 @@ struct durable_identity {
   /// bytes; none: bytes order.
   int (*compare)(const void* a, std::size_t a_size, const void* b, std::size_t b_size) = nullptr;
 };
-
-using bytes = std::string;
-using bytes_view = std::string_view;
 
 class durable_file {
 public:
