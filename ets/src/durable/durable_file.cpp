@@ -1,6 +1,5 @@
 #include "kintsugi/ets/detail/durable_file.hpp"
 
-#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -8,14 +7,11 @@
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <string>
 #include <shared_mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <csetjmp>
-#include <csignal>
 
 #include <lmdb.h>
 #include <sys/stat.h>
@@ -25,6 +21,8 @@
 
 #include <fmt/core.h>
 
+#include "fault_guard.hpp"
+#include "key_order.hpp"
 #include "kintsugi/ets/error.hpp"
 #include "kintsugi/longest_duration.hpp"
 #include "lmdb_check.hpp"
@@ -34,92 +32,6 @@ namespace kintsugi::ets::detail {
 namespace {
 
 constexpr uint32_t format_version = 3;
-
-// LMDB takes a plain function as a key order, with no context: each table
-// type's order is reached through one of these trampolines.
-using compare_fn = int (*)(const void*, std::size_t, const void*, std::size_t);
-constexpr std::size_t max_orders = 64;
-std::array<std::atomic<compare_fn>, max_orders> orders{};
-
-template <std::size_t I>
-int trampoline(const MDB_val* a, const MDB_val* b) {
-  return orders[I].load(std::memory_order_relaxed)(a->mv_data, a->mv_size, b->mv_data,
-                                                   b->mv_size);
-}
-
-template <std::size_t... Is>
-constexpr std::array<MDB_cmp_func*, max_orders> make_trampolines(std::index_sequence<Is...>) {
-  return {&trampoline<Is>...};
-}
-
-constexpr auto trampolines = make_trampolines(std::make_index_sequence<max_orders>{});
-
-caf::expected<MDB_cmp_func*> lmdb_order(compare_fn fn) {
-  static std::mutex mtx;
-  std::lock_guard<std::mutex> guard{mtx};
-  for (std::size_t i = 0; i < max_orders; ++i) {
-    auto current = orders[i].load(std::memory_order_relaxed);
-    if (current == fn)
-      return trampolines[i];
-    if (current == nullptr) {
-      orders[i].store(fn, std::memory_order_relaxed);
-      return trampolines[i];
-    }
-  }
-  return caf::make_error(caf::sec::runtime_error, "too many ordered key types in one process");
-}
-
-// LMDB 0.9 keeps no checksums: a corrupted page can make it read wild
-// pointers. Every call into LMDB runs under a guard that turns a fault in
-// this thread into an error (the table is then marked broken), so a bad file
-// never crashes the program. Faults outside a guard go to the handler that
-// was there before. A fault skips the destructors of the frames it unwinds:
-// what they held leaks, once, for a table that is then refused.
-thread_local sigjmp_buf* fault_jump = nullptr;
-
-// The faults a corrupted page can cause: wild reads, reads past the end of
-// the file, and divisions by a zero read from a header.
-struct fault_signal {
-  int sig;
-  struct sigaction previous;
-};
-fault_signal fault_signals[] = {{SIGSEGV, {}}, {SIGBUS, {}}, {SIGFPE, {}}};
-
-void on_fault(int sig, siginfo_t*, void*) {
-  if (fault_jump)
-    siglongjmp(*fault_jump, sig);
-  // Not ours: restore what was there and let the fault happen again.
-  for (auto& x : fault_signals)
-    if (x.sig == sig)
-      sigaction(sig, &x.previous, nullptr);
-}
-
-// LMDB checks some of its invariants with assertions that abort: on a
-// corrupted page they fail, and under a guard they are a fault like the rest.
-void on_lmdb_assert(MDB_env*, const char*) {
-  if (fault_jump)
-    siglongjmp(*fault_jump, SIGABRT);
-}
-
-// Installed at every open, unless it is in place: a test framework may have
-// put its own handler in since.
-void install_fault_handler() {
-  static std::mutex mtx;
-  std::lock_guard<std::mutex> guard{mtx};
-  for (auto& x : fault_signals) {
-    struct sigaction current {};
-    sigaction(x.sig, nullptr, &current);
-    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_fault)
-      continue;
-    struct sigaction sa {};
-    sa.sa_sigaction = on_fault;
-    // NODEFER: the handler leaves by siglongjmp, so the signal must not
-    // stay blocked; the jump then needs no saved signal mask (a syscall).
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    sigaction(x.sig, &sa, &x.previous);
-  }
-}
 
 // Files open in this process: LMDB forbids opening one twice.
 std::mutex open_mtx;
@@ -173,6 +85,17 @@ struct durable_file::impl {
   // those of earlier opens that LMDB faulted on and that were left as they
   // were.
   std::vector<std::pair<const char*, const char*>> maps;
+
+  // The steps of open(), in order.
+  caf::error open_environment(bool exists);
+  caf::error claim_file();
+  caf::error check_length(const struct stat& st);
+  caf::error open_table(bool exists);
+  caf::error open_databases(MDB_txn* t, bool fresh);
+  caf::error write_identity(MDB_txn* t);
+  caf::error check_identity(MDB_txn* t);
+  // What a file of this table says of it, in the order of identity_keys.
+  std::vector<std::string> identity() const;
 
   void find_map();
   caf::expected<bytes_view> view_of(const MDB_val& x) const;
@@ -304,22 +227,10 @@ caf::expected<bytes_view> durable_file::impl::view_of(const MDB_val& x) const {
 
 namespace {
 
-// Runs `body` under the fault guard (see on_fault).
+// Runs `body` under the fault guard (fault_guard.hpp) of `f`.
 template <class F>
 caf::error guarded(durable_file::impl& f, F&& body) {
-  if (f.broken.load(std::memory_order_acquire))
-    return make_error(errc::bad_file, f.path + ": corrupted (LMDB faulted reading it)");
-  sigjmp_buf jump;
-  auto outer = fault_jump;
-  if (sigsetjmp(jump, 0) != 0) {
-    fault_jump = outer;
-    f.broken.store(true, std::memory_order_release);
-    return make_error(errc::bad_file, f.path + ": corrupted (LMDB faulted reading it)");
-  }
-  fault_jump = &jump;
-  auto err = body();
-  fault_jump = outer;
-  return err;
+  return guarded(f.broken, f.path, std::forward<F>(body));
 }
 
 } // namespace
@@ -354,9 +265,10 @@ const std::string& durable_file::path() const noexcept {
   return impl_->path;
 }
 
-caf::expected<std::shared_ptr<durable_file>>
-durable_file::open(const std::string& path, const durable_identity& id,
-                   const durable_options& opts) {
+namespace {
+
+// Options no file can be opened with.
+caf::error check_options(const std::string& path, const durable_options& opts) {
   if (path.empty())
     return caf::make_error(caf::sec::invalid_argument, "a durable table needs a path");
   if (opts.initial_map_size == 0)
@@ -367,30 +279,38 @@ durable_file::open(const std::string& path, const durable_identity& id,
                            fmt::format("{}: flush_interval must be positive and at most a "
                                        "century, got {} ms",
                                        path, opts.flush_interval.count()));
-  install_fault_handler();
-  auto self = std::make_unique<impl>();
-  self->path = path;
-  self->id = id;
-  self->opts = opts;
+  return {};
+}
+
+// The file's status when it exists and is one LMDB may read: LMDB trusts
+// every page it reads, so a file from elsewhere is checked first.
+caf::expected<std::optional<struct stat>> examine_existing(const std::string& path,
+                                                           const durable_identity& id,
+                                                           const durable_options& opts) {
   struct stat st {};
-  auto exists = ::stat(path.c_str(), &st) == 0;
-  if (!exists && opts.read_only)
-    return caf::make_error(caf::sec::cannot_open_file, path);
-  if (exists && !S_ISREG(st.st_mode))
+  if (::stat(path.c_str(), &st) != 0) {
+    if (opts.read_only)
+      return caf::make_error(caf::sec::cannot_open_file, path);
+    return std::optional<struct stat>{};
+  }
+  if (!S_ISREG(st.st_mode))
     return make_error(errc::bad_file, path + ": not a regular file");
-  if (exists && st.st_size == 0)
+  if (st.st_size == 0)
     return make_error(errc::bad_file, path + ": empty file");
-  // LMDB trusts every page it reads: a file from elsewhere is checked first.
-  if (exists)
-    if (auto err = check_lmdb_file(path, id.compare == nullptr))
-      return err;
-  auto fail = [&](int rc, const char* what) { return lmdb_error(rc, path + ": " + what); };
-  if (auto rc = mdb_env_create(&self->env))
-    return fail(rc, "mdb_env_create");
-  mdb_env_set_assert(self->env, on_lmdb_assert);
-  self->map_size = opts.initial_map_size;
-  mdb_env_set_mapsize(self->env, self->map_size);
-  mdb_env_set_maxdbs(self->env, 2);
+  if (auto err = check_lmdb_file(path, id.compare == nullptr))
+    return err;
+  return std::optional<struct stat>{st};
+}
+
+} // namespace
+
+caf::error durable_file::impl::open_environment(bool exists) {
+  if (auto rc = mdb_env_create(&env))
+    return lmdb_error(rc, path + ": mdb_env_create");
+  mdb_env_set_assert(env, on_lmdb_assert);
+  map_size = opts.initial_map_size;
+  mdb_env_set_mapsize(env, map_size);
+  mdb_env_set_maxdbs(env, 2);
   unsigned flags = MDB_NOSUBDIR | MDB_NOTLS;
   if (opts.read_only)
     flags |= MDB_RDONLY;
@@ -398,57 +318,61 @@ durable_file::open(const std::string& path, const durable_identity& id,
     flags |= MDB_NOSYNC;
   // LMDB reads the file's header here, unchecked: a corrupted one can fault.
   int rc = 0;
-  if (auto err = guarded(*self, [&] {
-        rc = mdb_env_open(self->env, path.c_str(), flags, 0644);
+  if (auto err = guarded(*this, [&] {
+        rc = mdb_env_open(env, path.c_str(), flags, 0644);
         return caf::error{};
       }))
     return err;
-  if (rc) {
-    mdb_env_close(self->env);
-    self->env = nullptr;
-    // LMDB maps the size an existing file's header asks for: a corrupted one
-    // asks for what cannot be mapped.
-    if (exists && (rc == ENOMEM || rc == EINVAL))
-      return make_error(errc::bad_file, fmt::format("{}: corrupted header ({})", path,
-                                                    mdb_strerror(rc)));
-    if (rc == ENOENT || rc == ENOTDIR)
-      return caf::make_error(caf::sec::cannot_open_file,
-                             fmt::format("{}: {}", path, mdb_strerror(rc)));
-    return fail(rc, "open");
-  }
+  if (rc == 0)
+    return {};
+  mdb_env_close(env);
+  env = nullptr;
+  // LMDB maps the size an existing file's header asks for: a corrupted one
+  // asks for what cannot be mapped.
+  if (exists && (rc == ENOMEM || rc == EINVAL))
+    return make_error(errc::bad_file,
+                      fmt::format("{}: corrupted header ({})", path, mdb_strerror(rc)));
+  if (rc == ENOENT || rc == ENOTDIR)
+    return caf::make_error(caf::sec::cannot_open_file,
+                           fmt::format("{}: {}", path, mdb_strerror(rc)));
+  return lmdb_error(rc, path + ": open");
+}
+
+caf::error durable_file::impl::claim_file() {
+  struct stat st {};
   ::stat(path.c_str(), &st);
-  self->file_id = {st.st_dev, st.st_ino};
-  self->find_map();
-  {
-    std::lock_guard<std::mutex> guard{open_mtx};
-    if (!open_files.insert(self->file_id).second) {
-      mdb_env_close(self->env);
-      self->env = nullptr;
-      return make_error(errc::no_access, path + ": already open in this process");
-    }
-  }
-  // A file cut short would fault on its missing pages: refuse it here.
+  file_id = {st.st_dev, st.st_ino};
+  find_map();
+  std::lock_guard<std::mutex> guard{open_mtx};
+  if (open_files.insert(file_id).second)
+    return {};
+  mdb_env_close(env);
+  env = nullptr;
+  return make_error(errc::no_access, path + ": already open in this process");
+}
+
+// A file cut short would fault on its missing pages: refuse it here.
+caf::error durable_file::impl::check_length(const struct stat& st) {
   MDB_envinfo info{};
   MDB_stat env_stat{};
-  mdb_env_info(self->env, &info);
-  mdb_env_stat(self->env, &env_stat);
-  if (exists && static_cast<uint64_t>(info.me_last_pgno + 1) * env_stat.ms_psize
-                  > static_cast<uint64_t>(st.st_size))
+  mdb_env_info(env, &info);
+  mdb_env_stat(env, &env_stat);
+  if (static_cast<uint64_t>(info.me_last_pgno + 1) * env_stat.ms_psize
+      > static_cast<uint64_t>(st.st_size))
     return make_error(errc::bad_file, fmt::format("{}: truncated ({} bytes, {} pages expected)",
                                                   path, st.st_size, info.me_last_pgno + 1));
-  self->map_size = std::max<std::size_t>(self->map_size, info.me_mapsize);
-  // The identity: written into a new file, checked in an existing one.
-  auto identity = [&]() -> caf::error {
+  map_size = std::max<std::size_t>(map_size, info.me_mapsize);
+  return {};
+}
+
+// The table's databases and its identity: written into a new file, checked
+// in an existing one. Runs under the fault guard.
+caf::error durable_file::impl::open_table(bool exists) {
   MDB_txn* t = nullptr;
-  if (auto rc = mdb_txn_begin(self->env, nullptr, opts.read_only ? MDB_RDONLY : 0, &t))
+  if (auto rc = mdb_txn_begin(env, nullptr, opts.read_only ? MDB_RDONLY : 0, &t))
     // The header names a last page beyond the map it asks for.
     return rc == MDB_MAP_RESIZED ? make_error(errc::bad_file, path + ": corrupted header")
-                                 : fail(rc, "begin");
-  auto abort = [&](caf::error err) {
-    mdb_txn_abort(t);
-    return err;
-  };
-  unsigned create = opts.read_only ? 0 : MDB_CREATE;
+                                 : lmdb_error(rc, path + ": begin");
   MDB_dbi main_dbi = 0;
   MDB_stat main_stat{};
   if (mdb_dbi_open(t, nullptr, 0, &main_dbi) == MDB_SUCCESS)
@@ -457,69 +381,109 @@ durable_file::open(const std::string& path, const durable_identity& id,
   // LMDB writes its own header when it creates a file, so a process killed
   // before the identity's commit leaves such a file, and it opens as new.
   auto fresh = !exists || main_stat.ms_entries == 0;
-  auto rc = mdb_dbi_open(t, "meta", fresh ? create : 0, &self->meta);
+  auto err = open_databases(t, fresh);
+  if (!err)
+    err = fresh && !opts.read_only ? write_identity(t) : check_identity(t);
+  if (err) {
+    mdb_txn_abort(t);
+    return err;
+  }
+  if (auto rc = mdb_txn_commit(t))
+    return lmdb_error(rc, path + ": commit");
+  return {};
+}
+
+caf::error durable_file::impl::open_databases(MDB_txn* t, bool fresh) {
+  unsigned create = fresh && !opts.read_only ? MDB_CREATE : 0;
+  auto rc = mdb_dbi_open(t, "meta", create, &meta);
   if (rc == MDB_NOTFOUND)
-    return abort(make_error(errc::bad_file, path + ": an LMDB file, but not a Kintsugi table"));
+    return make_error(errc::bad_file, path + ": an LMDB file, but not a Kintsugi table");
   if (rc == MDB_INCOMPATIBLE)
-    return abort(make_error(errc::bad_file, path + ": not a Kintsugi table"));
+    return make_error(errc::bad_file, path + ": not a Kintsugi table");
   if (rc)
-    return abort(fail(rc, "meta"));
-  if ((rc = mdb_dbi_open(t, "objects", fresh ? create : 0, &self->objects)))
-    return abort(rc == MDB_NOTFOUND ? make_error(errc::bad_file, path + ": no objects")
-                                    : fail(rc, "objects"));
+    return lmdb_error(rc, path + ": meta");
+  if ((rc = mdb_dbi_open(t, "objects", create, &objects)))
+    return rc == MDB_NOTFOUND ? make_error(errc::bad_file, path + ": no objects")
+                              : lmdb_error(rc, path + ": objects");
   if (id.compare) {
     auto order = lmdb_order(id.compare);
     if (!order)
-      return abort(order.error());
-    mdb_set_compare(t, self->objects, *order);
+      return std::move(order.error());
+    mdb_set_compare(t, objects, *order);
   }
-  auto get = [&](const char* key) -> std::optional<bytes> {
+  return {};
+}
+
+namespace {
+
+constexpr const char* identity_keys[] = {"format", "kind", "key_type", "object_type"};
+
+} // namespace
+
+std::vector<std::string> durable_file::impl::identity() const {
+  return {fmt::format("{}", format_version), to_string(id.kind), id.key_type, id.object_type};
+}
+
+caf::error durable_file::impl::write_identity(MDB_txn* t) {
+  auto values = identity();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    MDB_val k{std::strlen(identity_keys[i]), const_cast<char*>(identity_keys[i])};
+    auto v = as_val(values[i]);
+    if (auto rc = mdb_put(t, meta, &k, &v, 0))
+      return lmdb_error(rc, path + ": writing the table's identity");
+  }
+  return {};
+}
+
+caf::error durable_file::impl::check_identity(MDB_txn* t) {
+  std::vector<std::optional<bytes>> stored;
+  for (auto key : identity_keys) {
     MDB_val k{std::strlen(key), const_cast<char*>(key)};
     MDB_val v{};
-    if (mdb_get(t, self->meta, &k, &v) != MDB_SUCCESS)
-      return std::nullopt;
-    auto value = self->view_of(v);
-    if (!value)
-      return std::nullopt; // a corrupted identity: refused below as incomplete
-    return bytes{*value};
-  };
-  auto put = [&](const char* key, bytes_view value) {
-    MDB_val k{std::strlen(key), const_cast<char*>(key)};
-    auto v = as_val(value);
-    return mdb_put(t, self->meta, &k, &v, 0);
-  };
-  auto version = fmt::format("{}", format_version);
-  auto kind_name = std::string{to_string(id.kind)};
-  if (auto stored = get("format")) {
-    if (*stored != version)
-      return abort(make_error(errc::bad_file, fmt::format("{}: format version {}, this build "
-                                                          "reads {}",
-                                                          path, *stored, version)));
-    auto kind = get("kind");
-    auto key = get("key_type");
-    auto object = get("object_type");
-    if (!kind || !key || !object)
-      return abort(make_error(errc::bad_file, path + ": incomplete table identity"));
-    if (*kind != kind_name || *key != id.key_type || *object != id.object_type)
-      return abort(make_error(errc::wrong_type,
-                              fmt::format("{} holds a {} of {} -> {}, not a {} of {} -> {}", path,
-                                          *kind, *key, *object, kind_name, id.key_type,
-                                          id.object_type)));
-  } else if (!fresh || opts.read_only) {
-    return abort(make_error(errc::bad_file, path + ": not a Kintsugi table (no identity)"));
-  } else {
-    for (auto [key, value] : {std::pair<const char*, bytes_view>{"format", version},
-                              {"kind", kind_name},
-                              {"key_type", id.key_type},
-                              {"object_type", id.object_type}})
-      if ((rc = put(key, value)))
-        return abort(fail(rc, "writing the table's identity"));
+    std::optional<bytes> value;
+    if (mdb_get(t, meta, &k, &v) == MDB_SUCCESS)
+      if (auto in_map = view_of(v)) // a corrupted one is refused as incomplete
+        value = bytes{*in_map};
+    stored.push_back(std::move(value));
   }
-  if ((rc = mdb_txn_commit(t)))
-    return fail(rc, "commit");
-  return caf::error{};
-  };
-  if (auto err = guarded(*self, identity))
+  auto expected = identity();
+  if (!stored[0])
+    return make_error(errc::bad_file, path + ": not a Kintsugi table (no identity)");
+  if (*stored[0] != expected[0])
+    return make_error(errc::bad_file, fmt::format("{}: format version {}, this build reads {}",
+                                                  path, *stored[0], expected[0]));
+  if (!stored[1] || !stored[2] || !stored[3])
+    return make_error(errc::bad_file, path + ": incomplete table identity");
+  if (*stored[1] != expected[1] || *stored[2] != expected[2] || *stored[3] != expected[3])
+    return make_error(errc::wrong_type,
+                      fmt::format("{} holds a {} of {} -> {}, not a {} of {} -> {}", path,
+                                  *stored[1], *stored[2], *stored[3], expected[1], expected[2],
+                                  expected[3]));
+  return {};
+}
+
+caf::expected<std::shared_ptr<durable_file>>
+durable_file::open(const std::string& path, const durable_identity& id,
+                   const durable_options& opts) {
+  if (auto err = check_options(path, opts))
+    return err;
+  install_fault_handler();
+  auto existing = examine_existing(path, id, opts);
+  if (!existing)
+    return std::move(existing.error());
+  auto exists = existing->has_value();
+  auto self = std::make_unique<impl>();
+  self->path = path;
+  self->id = id;
+  self->opts = opts;
+  if (auto err = self->open_environment(exists))
+    return err;
+  if (auto err = self->claim_file())
+    return err;
+  if (exists)
+    if (auto err = self->check_length(**existing))
+      return err;
+  if (auto err = guarded(*self, [&] { return self->open_table(exists); }))
     return err;
   if (opts.durability == durability::group && !opts.read_only) {
     auto raw = self.get();
