@@ -11,6 +11,8 @@
 #                                failing inputs go to build/fuzz/findings/TARGET/
 #   ./build.sh bench [W...]      build kintsugi-bench in Release and run it
 #                                (--build-only: build it and print its path)
+#   ./build.sh format [--check]  format the project's C++ files with .clang-format
+#                                (--check: change nothing, fail if one would change)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 jobs=$(nproc)
@@ -90,8 +92,19 @@ case "$cmd" in
     if [ "${1:-}" = --build-only ]; then echo "$PWD/$runner"; exit 0; fi
     exec "$runner" "$@"
     ;;
+  format)
+    cmake/install-deps.sh clang-format
+    files=$(git ls-files '*.cpp' '*.hpp')
+    if [ "${1:-}" = --check ]; then
+      # shellcheck disable=SC2086
+      clang-format --dry-run --Werror $files
+    else
+      # shellcheck disable=SC2086
+      clang-format -i $files
+    fi
+    ;;
   *)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+    awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -44,7 +44,9 @@ std::vector<key> random_keys(uint64_t seed, std::size_t count, std::size_t range
 template <class Table>
 struct kintsugi_store {
   Table table;
-  void insert(key k, key v) { table.insert(k, v); }
+  void insert(key k, key v) {
+    table.insert(k, v);
+  }
   // How many objects the lookup returned, and whether they were right.
   std::size_t find(key k, bool& ok) {
     auto hit = *table.lookup(k);
@@ -55,7 +57,9 @@ struct kintsugi_store {
       return hit ? 1 : 0;
     }
   }
-  std::size_t size() { return *table.size(); }
+  std::size_t size() {
+    return *table.size();
+  }
 };
 
 // A standard container under one std::shared_mutex.

@@ -7,8 +7,8 @@
 //   kintsugi-bench W1 --scheduler.policy=stealing   with other CAF settings
 //
 // Sizes come from the same environment variables as the peer's run.sh
-// (W1_N, W1_WARM, W2_N, W2_SMALL_N, W3_CHILDREN, W3_REPS, W4_N, W6_N). Every driver is an event-based actor:
-// blocking requests from outside would measure CAF's scoped_actor instead.
+// (W1_N, W1_WARM, W2_N, W2_SMALL_N, W3_CHILDREN, W3_REPS, W4_N, W6_N). Every driver is an
+// event-based actor: blocking requests from outside would measure CAF's scoped_actor instead.
 
 #include <algorithm>
 #include <chrono>
@@ -18,8 +18,8 @@
 #include <functional>
 #include <map>
 #include <numeric>
-#include <unordered_set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <malloc.h>
@@ -28,8 +28,8 @@
 #include <caf/all.hpp>
 #include <fmt/core.h>
 
-#include "kintsugi/kintsugi.hpp"
 #include "bench_support.hpp"
+#include "kintsugi/kintsugi.hpp"
 
 namespace kintsugi::bench {
 void run_w4(caf::actor_system& sys);
@@ -90,8 +90,9 @@ std::vector<double> drive(caf::actor_system& sys, caf::behavior (*fun)(caf::stat
                           const std::function<void(State&)>& setup) {
   std::vector<double> samples;
   auto driver = sys.spawn(fun);
-  auto& st = dynamic_cast<caf::stateful_actor<State>&>(*caf::actor_cast<caf::abstract_actor*>(driver))
-               .state;
+  auto& st
+    = dynamic_cast<caf::stateful_actor<State>&>(*caf::actor_cast<caf::abstract_actor*>(driver))
+        .state;
   setup(st);
   st.out = &samples;
   caf::scoped_actor self{sys};
@@ -335,8 +336,8 @@ void run_w2_sized(caf::actor_system& sys, const char* label, std::size_t n, bool
   auto r1 = resident_bytes();
   auto counts = count_children(*sup);
   if (!counts || counts->active != n) {
-    progress(fmt::format("{}: {} children active, expected {}", label,
-                         counts ? counts->active : 0, n));
+    progress(
+      fmt::format("{}: {} children active, expected {}", label, counts ? counts->active : 0, n));
     std::exit(1);
   }
   auto t2 = clock_type::now();
@@ -374,11 +375,7 @@ void run_w2(caf::actor_system& sys) {
 
 int main(int argc, char** argv) {
   const std::map<std::string, std::function<void(caf::actor_system&)>> workloads{
-    {"W1", run_w1},
-    {"W2", run_w2},
-    {"W3", run_w3},
-    {"W4", run_w4},
-    {"W6", run_w6},
+    {"W1", run_w1}, {"W2", run_w2}, {"W3", run_w3}, {"W4", run_w4}, {"W6", run_w6},
   };
   // Workload names, then CAF options (--scheduler.policy=stealing, ...) that
   // override Kintsugi's recommended settings, to measure others.
@@ -391,7 +388,8 @@ int main(int argc, char** argv) {
       wanted.push_back(name);
   for (auto& name : wanted)
     if (workloads.count(name) == 0) {
-      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W2 W3 W4 W6)\n", name.c_str());
+      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W2 W3 W4 W6)\n",
+                   name.c_str());
       return 2;
     }
   caf::actor_system_config cfg;

@@ -15,19 +15,27 @@ const char* code_name(uint8_t code) noexcept {
 
 // Every program that can hold an error of this category has linked this file
 // (make_error is here), so render() learns the category before it can meet one.
-[[maybe_unused]] const bool registered = (add_error_category(error_category, "kintsugi::ets::", code_name), true);
+[[maybe_unused]] const bool registered
+  = (add_error_category(error_category, "kintsugi::ets::", code_name), true);
 
 } // namespace
 
 const char* to_string(errc code) noexcept {
   switch (code) {
-    case errc::no_access: return "no_access";
-    case errc::table_deleted: return "table_deleted";
-    case errc::wrong_type: return "wrong_type";
-    case errc::bad_file: return "bad_file";
-    case errc::table_closed: return "table_closed";
-    case errc::not_found: return "not_found";
-    case errc::already_registered: return "already_registered";
+    case errc::no_access:
+      return "no_access";
+    case errc::table_deleted:
+      return "table_deleted";
+    case errc::wrong_type:
+      return "wrong_type";
+    case errc::bad_file:
+      return "bad_file";
+    case errc::table_closed:
+      return "table_closed";
+    case errc::not_found:
+      return "not_found";
+    case errc::already_registered:
+      return "already_registered";
   }
   return "unknown";
 }

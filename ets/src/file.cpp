@@ -32,7 +32,9 @@ uint64_t checksum(const std::vector<char>& bytes) {
 }
 
 struct file_closer {
-  void operator()(std::FILE* f) const { std::fclose(f); }
+  void operator()(std::FILE* f) const {
+    std::fclose(f);
+  }
 };
 
 using file_ptr = std::unique_ptr<std::FILE, file_closer>;
@@ -111,8 +113,8 @@ read_table_file(caf::actor_system& sys, const std::string& path, const file_head
   if (source(version))
     return bad(path, "truncated header");
   if (version != format_version)
-    return bad(path, fmt::format("format version {}, this build reads {}", version,
-                                 format_version));
+    return bad(path,
+               fmt::format("format version {}, this build reads {}", version, format_version));
   if (source(kind_code, key, object, count, size, sum))
     return bad(path, "truncated header");
   if (kind_code > static_cast<uint8_t>(kind::duplicate_bag))
@@ -124,8 +126,8 @@ read_table_file(caf::actor_system& sys, const std::string& path, const file_head
                                   to_string(k), key, object, to_string(expected.kind),
                                   expected.key_type, expected.object_type));
   if (source.remaining() != size)
-    return bad(path, fmt::format("{} bytes of objects, the header says {}",
-                                 source.remaining(), size));
+    return bad(path,
+               fmt::format("{} bytes of objects, the header says {}", source.remaining(), size));
   std::vector<char> payload(bytes.end() - static_cast<std::ptrdiff_t>(size), bytes.end());
   if (checksum(payload) != sum)
     return bad(path, "checksum mismatch");

@@ -17,19 +17,26 @@ namespace kintsugi::ets {
 
 const char* to_string(kind x) noexcept {
   switch (x) {
-    case kind::set: return "set";
-    case kind::ordered_set: return "ordered_set";
-    case kind::bag: return "bag";
-    case kind::duplicate_bag: return "duplicate_bag";
+    case kind::set:
+      return "set";
+    case kind::ordered_set:
+      return "ordered_set";
+    case kind::bag:
+      return "bag";
+    case kind::duplicate_bag:
+      return "duplicate_bag";
   }
   return "unknown";
 }
 
 const char* to_string(protection x) noexcept {
   switch (x) {
-    case protection::private_access: return "private";
-    case protection::protected_access: return "protected";
-    case protection::public_access: return "public";
+    case protection::private_access:
+      return "private";
+    case protection::protected_access:
+      return "protected";
+    case protection::public_access:
+      return "public";
   }
   return "unknown";
 }
@@ -53,8 +60,9 @@ name_registry& names() {
 }
 
 bool alive(const caf::actor& x) {
-  return x && !caf::actor_cast<caf::abstract_actor*>(x)->getf(
-                caf::abstract_actor::is_terminated_flag);
+  return x
+         && !caf::actor_cast<caf::abstract_actor*>(x)->getf(
+           caf::abstract_actor::is_terminated_flag);
 }
 
 } // namespace

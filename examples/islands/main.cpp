@@ -24,8 +24,8 @@
 #include "engine/command.hpp"
 #include "engine/error.hpp"
 #include "engine/game.hpp"
-#include "server/game_server.hpp"
 #include "sample_game.hpp"
+#include "server/game_server.hpp"
 #include "simulation.hpp"
 
 using namespace std::chrono_literals;
@@ -33,7 +33,8 @@ using namespace std::chrono_literals;
 namespace {
 
 struct program {
-  explicit program(caf::actor_system& s) : sys(s) {}
+  explicit program(caf::actor_system& s) : sys(s) {
+  }
 
   caf::actor_system& sys;
   std::shared_ptr<kintsugi::registry> names = std::make_shared<kintsugi::registry>();
@@ -104,15 +105,15 @@ int demo(caf::actor_system& sys, const std::string& durable) {
     return 1;
   step("Sharon joins", error_of(call(islands::add_player_atom::value, std::string{"Sharon"})));
   step("Kusama guesses before the islands are set",
-       error_of(kintsugi::call_by_name<islands::guess_result>(*p.names, "Kusama", 5s,
-                                                              islands::guess_atom::value, 1, 1,
-                                                              1)));
+       error_of(kintsugi::call_by_name<islands::guess_result>(
+         *p.names, "Kusama", 5s, islands::guess_atom::value, 1, 1, 1)));
   for (int who : {1, 2})
     for (auto& x : islands::sample_layout())
       step(std::string{who == 1 ? "Kusama" : "Sharon"} + " positions " + islands::to_string(x.type)
              + " at " + islands::to_string(x.upper_left),
-           error_of(call(islands::position_atom::value, who, std::string{islands::to_string(x.type)},
-                         x.upper_left.row, x.upper_left.col)));
+           error_of(call(islands::position_atom::value, who,
+                         std::string{islands::to_string(x.type)}, x.upper_left.row,
+                         x.upper_left.col)));
   step("Kusama puts a square on the atoll",
        error_of(call(islands::position_atom::value, 1, std::string{"square"}, 1, 1)));
   step("Kusama puts a square off the board",
@@ -125,19 +126,18 @@ int demo(caf::actor_system& sys, const std::string& durable) {
   // Kusama guesses every square of Sharon's islands; Sharon guesses water.
   auto targets = islands::sample_targets();
   auto guess = [&](int who, int row, int col) {
-    auto r = kintsugi::call_by_name<islands::guess_result>(*p.names, "Kusama", 5s,
-                                                           islands::guess_atom::value, who, row,
-                                                           col);
+    auto r = kintsugi::call_by_name<islands::guess_result>(
+      *p.names, "Kusama", 5s, islands::guess_atom::value, who, row, col);
     std::string what = std::string{who == 1 ? "Kusama" : "Sharon"} + " guesses ("
                        + std::to_string(row) + ", " + std::to_string(col) + ")";
     if (!r) {
       step(what, r.error());
       return false;
     }
-    std::printf("%-48s -> %s%s%s\n", what.c_str(), r->hit ? "hit" : "miss",
-                r->forested ? (std::string{", forested "} + islands::to_string(*r->forested)).c_str()
-                            : "",
-                r->win ? ", WIN" : "");
+    std::printf(
+      "%-48s -> %s%s%s\n", what.c_str(), r->hit ? "hit" : "miss",
+      r->forested ? (std::string{", forested "} + islands::to_string(*r->forested)).c_str() : "",
+      r->win ? ", WIN" : "");
     return r->win;
   };
   for (std::size_t i = 0; i < targets.size(); ++i) {
@@ -168,9 +168,8 @@ int demo(caf::actor_system& sys, const std::string& durable) {
                                                            islands::state_atom::value);
   std::printf("\n%s", islands::draw(*final_state, islands::player::one).c_str());
   step("Sharon guesses after the game is over",
-       error_of(kintsugi::call_by_name<islands::guess_result>(*p.names, "Kusama", 5s,
-                                                              islands::guess_atom::value, 2, 1,
-                                                              1)));
+       error_of(kintsugi::call_by_name<islands::guess_result>(
+         *p.names, "Kusama", 5s, islands::guess_atom::value, 2, 1, 1)));
   step("the game ends", error_of(call(islands::stop_atom::value)));
   std::printf("== done ==\n");
   return p.stop();
@@ -277,8 +276,8 @@ int serve(caf::actor_system& sys, const std::string& durable, std::size_t games)
   auto outcome = islands::simulate(sys, p.games, p.names, p.vault, games, 0.02);
   std::printf("%zu games in %.2f s: %.0f games/s, %zu crashes injected and survived\n"
               "finished correctly: %zu of %zu\n",
-              games, outcome.seconds, static_cast<double>(games) / outcome.seconds,
-              outcome.crashes, outcome.correct, games);
+              games, outcome.seconds, static_cast<double>(games) / outcome.seconds, outcome.crashes,
+              outcome.correct, games);
   auto status = p.stop();
   return outcome.correct == games ? status : 1;
 }
@@ -297,11 +296,12 @@ int main(int argc, char** argv) {
       auto& n = args[++i];
       auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), games);
       if (ec != std::errc{} || end != n.data() + n.size() || games == 0 || games > 1'000'000)
-        return std::fprintf(stderr, "islands serve: --games needs a number from 1 to 1000000, "
-                                    "not '%s'\n", n.c_str()),
+        return std::fprintf(stderr,
+                            "islands serve: --games needs a number from 1 to 1000000, "
+                            "not '%s'\n",
+                            n.c_str()),
                2;
-    }
-    else if (args[i] == "play" || args[i] == "serve")
+    } else if (args[i] == "play" || args[i] == "serve")
       mode = args[i];
     else
       return std::fprintf(stderr, "usage: islands [play | serve --games N] [--durable PATH]\n"), 2;

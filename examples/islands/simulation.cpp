@@ -123,8 +123,8 @@ caf::behavior driver(caf::stateful_actor<driver_state>* self, std::string name,
           .then(ok, failed);
         break;
       case move::position:
-        self->request(st.game, caf::infinite, position_atom::value, m.who, m.type, m.at.row,
-                      m.at.col)
+        self
+          ->request(st.game, caf::infinite, position_atom::value, m.who, m.type, m.at.row, m.at.col)
           .then(ok, failed);
         break;
       case move::set:
@@ -138,11 +138,12 @@ caf::behavior driver(caf::stateful_actor<driver_state>* self, std::string name,
   };
   auto spec = game_spec(name, vault, names);
   self->request(games_sup, caf::infinite, kintsugi::start_child_atom::value, spec)
-    .then([=](caf::actor& game) {
-            self->state.game = game;
-            (*step)();
-          },
-          [=](caf::error&) { finish(false); });
+    .then(
+      [=](caf::actor& game) {
+        self->state.game = game;
+        (*step)();
+      },
+      [=](caf::error&) { finish(false); });
   return {
     [=](retry_atom) { relocate(); },
   };

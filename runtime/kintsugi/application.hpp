@@ -37,8 +37,7 @@ public:
   /// application per process handles them; the previous handlers come back
   /// when it has stopped).
   static caf::expected<application> start(caf::actor_system& sys, std::string name,
-                                           supervisor_flags flags,
-                                           std::vector<child_spec> children);
+                                          supervisor_flags flags, std::vector<child_spec> children);
 
   application(application&&) noexcept;
   application& operator=(application&&) noexcept;

@@ -43,9 +43,9 @@ caf::expected<T> call(const caf::actor& dest, call_timeout timeout, Ts&&... xs) 
   if (!dest)
     return caf::make_error(caf::sec::invalid_argument, "no actor to call");
   if (timeout.count() < 0 || timeout > longest_duration)
-    return caf::make_error(caf::sec::invalid_argument,
-                           timeout.count() < 0 ? "negative call timeout"
-                                               : "call timeout longer than a century");
+    return caf::make_error(caf::sec::invalid_argument, timeout.count() < 0
+                                                         ? "negative call timeout"
+                                                         : "call timeout longer than a century");
   caf::scoped_actor self{dest->home_system(), true};
   caf::expected<T> result{caf::error{}};
   auto on_error = [&](caf::error& err) {
@@ -62,8 +62,8 @@ caf::expected<T> call(const caf::actor& dest, call_timeout timeout, Ts&&... xs) 
 /// `call` to the actor registered under `name`. Errors: `errc::not_found`
 /// when no actor holds the name, then those of `call`.
 template <class T, class... Ts>
-caf::expected<T> call_by_name(const registry& names, const std::string& name,
-                              call_timeout timeout, Ts&&... xs) {
+caf::expected<T>
+call_by_name(const registry& names, const std::string& name, call_timeout timeout, Ts&&... xs) {
   auto dest = names.whereis(name);
   if (!dest)
     return std::move(dest.error());

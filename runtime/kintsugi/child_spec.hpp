@@ -16,17 +16,17 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <caf/actor.hpp>
-#include <caf/error.hpp>
-#include <caf/message.hpp>
 #include <caf/detail/type_list.hpp>
 #include <caf/detail/type_traits.hpp>
+#include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/local_actor.hpp>
+#include <caf/message.hpp>
 
 #include "kintsugi/error.hpp"
 #include "kintsugi/registry.hpp"
@@ -50,15 +50,20 @@ public:
   /// Send a shutdown exit and wait for the child however long it takes.
   static shutdown_policy infinity() noexcept;
 
-  kind what() const noexcept { return kind_; }
-  std::chrono::milliseconds after() const noexcept { return after_; }
+  kind what() const noexcept {
+    return kind_;
+  }
+  std::chrono::milliseconds after() const noexcept {
+    return after_;
+  }
 
   friend bool operator==(const shutdown_policy& x, const shutdown_policy& y) noexcept {
     return x.kind_ == y.kind_ && x.after_ == y.after_;
   }
 
 private:
-  shutdown_policy(kind k, std::chrono::milliseconds after) : kind_(k), after_(after) {}
+  shutdown_policy(kind k, std::chrono::milliseconds after) : kind_(k), after_(after) {
+  }
   kind kind_;
   std::chrono::milliseconds after_;
 };
@@ -69,14 +74,24 @@ std::string to_string(const shutdown_policy& x);
 /// OTP's `ignore` (the spec is kept with no actor, unless it is temporary).
 class start_result {
 public:
-  start_result(caf::actor child) : child_(std::move(child)) {}
-  start_result(caf::error reason) : reason_(std::move(reason)) {}
+  start_result(caf::actor child) : child_(std::move(child)) {
+  }
+  start_result(caf::error reason) : reason_(std::move(reason)) {
+  }
 
-  static start_result ignore() { return start_result{}; }
+  static start_result ignore() {
+    return start_result{};
+  }
 
-  bool ignored() const noexcept { return !child_ && !reason_; }
-  const caf::actor& child() const noexcept { return child_; }
-  const caf::error& reason() const noexcept { return reason_; }
+  bool ignored() const noexcept {
+    return !child_ && !reason_;
+  }
+  const caf::actor& child() const noexcept {
+    return child_;
+  }
+  const caf::error& reason() const noexcept {
+    return reason_;
+  }
 
 private:
   start_result() = default;
@@ -114,10 +129,10 @@ struct announcing_init;
 /// during that call.
 class start_context {
 public:
-  start_context(caf::local_actor& supervisor, const report_sink& reports,
-                const caf::message& args, init_ack ack,
-                const std::optional<registered_name>& name)
-    : supervisor_(&supervisor), reports_(&reports), args_(&args), ack_(ack), name_(&name) {}
+  start_context(caf::local_actor& supervisor, const report_sink& reports, const caf::message& args,
+                init_ack ack, const std::optional<registered_name>& name)
+    : supervisor_(&supervisor), reports_(&reports), args_(&args), ack_(ack), name_(&name) {
+  }
 
   /// Spawns the child from the supervisor's own execution context. Do not
   /// link it to the supervisor: the supervisor monitors it and makes sure it
@@ -136,9 +151,8 @@ public:
     if constexpr (!caf::has_lazy_init_flag(Os)) {
       if (ack_ == init_ack::on_init) {
         using wrapper = detail::announcing_init<F, typename detail::actor_function<F>::params>;
-        auto child = supervisor_->spawn<Os>(wrapper::wrap(std::move(fun), supervisor_->address(),
-                                                          *name_),
-                                            std::forward<Ts>(xs)...);
+        auto child = supervisor_->spawn<Os>(
+          wrapper::wrap(std::move(fun), supervisor_->address(), *name_), std::forward<Ts>(xs)...);
         announced_ = child.address();
         return child;
       }
@@ -146,18 +160,26 @@ public:
     return supervisor_->spawn<Os>(std::move(fun), std::forward<Ts>(xs)...);
   }
 
-  caf::actor_system& system() const noexcept { return supervisor_->home_system(); }
+  caf::actor_system& system() const noexcept {
+    return supervisor_->home_system();
+  }
 
   /// The supervisor that starts the child.
-  caf::local_actor& supervisor() const noexcept { return *supervisor_; }
+  caf::local_actor& supervisor() const noexcept {
+    return *supervisor_;
+  }
 
   /// The supervisor's report sink; a child supervisor inherits it.
-  const report_sink& reports() const noexcept { return *reports_; }
+  const report_sink& reports() const noexcept {
+    return *reports_;
+  }
 
   /// Extra arguments for this start: empty under a static supervisor; under a
   /// dynamic one, its `extra_arguments` followed by those `start_child` gave
   /// (see dynamic_supervisor.hpp). A restart passes the same arguments again.
-  const caf::message& args() const noexcept { return *args_; }
+  const caf::message& args() const noexcept {
+    return *args_;
+  }
 
   /// Whether `child` is an actor that `spawn` made announce its own init
   /// (and register its own name). For the supervisor.
@@ -215,8 +237,8 @@ struct actor_function {
   using first = typename caf::detail::tl_head<arg_types>::type;
   static constexpr bool takes_self = std::is_pointer_v<first>;
   using self_type = std::conditional_t<takes_self, first, caf::event_based_actor*>;
-  using params = std::conditional_t<takes_self, typename caf::detail::tl_tail<arg_types>::type,
-                                    arg_types>;
+  using params
+    = std::conditional_t<takes_self, typename caf::detail::tl_tail<arg_types>::type, arg_types>;
 
   // Calls `fun` (an F, or a wrapper of one) as CAF would: with `self` first
   // if it takes it.
@@ -291,8 +313,8 @@ struct worker_starter<F, Self, caf::detail::type_list<Ps...>, caf::detail::type_
   }
 
   template <class Fun, size_t... Is, class... Fixed>
-  static start_result spawn(start_context& ctx, const Fun& fun, std::index_sequence<Is...>,
-                            const Fixed&... fixed) {
+  static start_result
+  spawn(start_context& ctx, const Fun& fun, std::index_sequence<Is...>, const Fixed&... fixed) {
     const auto& extra = ctx.args();
     return ctx.spawn(fun, fixed..., extra.template get_as<std::decay_t<Es>>(Is)...);
   }
@@ -321,15 +343,13 @@ using worker_starter_for = worker_starter<
 template <class F, class... Ts>
 child_spec worker_spec(std::string id, F fun, Ts... args) {
   using starter = detail::worker_starter_for<F, Ts...>;
-  static_assert(sizeof...(Ts) <= caf::detail::tl_size<
-                                   typename detail::actor_function<F>::params>::value,
+  static_assert(sizeof...(Ts)
+                  <= caf::detail::tl_size<typename detail::actor_function<F>::params>::value,
                 "more arguments than the actor function takes");
   child_spec spec;
   spec.id = std::move(id);
-  spec.start = [fun{starter::keep_exception_text(std::move(fun))},
-                args...](start_context& ctx) -> start_result {
-    return starter::start(ctx, fun, args...);
-  };
+  spec.start = [fun{starter::keep_exception_text(std::move(fun))}, args...](
+                 start_context& ctx) -> start_result { return starter::start(ctx, fun, args...); };
   return spec;
 }
 

@@ -91,7 +91,7 @@ caf::error exception_reason(std::exception_ptr& ep);
 std::string render(const caf::error& err);
 
 /// The name of one code of an error category ("unknown" for none).
-using code_names = const char* (*)(uint8_t code) noexcept;
+using code_names = const char* (*) (uint8_t code) noexcept;
 
 /// Lets `render` spell the codes of another error category as `prefix`
 /// followed by the code's name, and `configure` pass that to CAF's renderer

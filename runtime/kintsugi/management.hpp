@@ -95,11 +95,11 @@ struct child_counts {
 // most `timeout`; a supervisor that does not answer in time gives
 // `errc::timeout`, one that is gone gives CAF's `sec::request_receiver_down`.
 
-caf::expected<std::vector<child_info>>
-which_children(const caf::actor& sup, call_timeout timeout = default_call_timeout);
+caf::expected<std::vector<child_info>> which_children(const caf::actor& sup,
+                                                      call_timeout timeout = default_call_timeout);
 
-caf::expected<child_counts>
-count_children(const caf::actor& sup, call_timeout timeout = default_call_timeout);
+caf::expected<child_counts> count_children(const caf::actor& sup,
+                                           call_timeout timeout = default_call_timeout);
 
 caf::expected<caf::actor> start_child(const caf::actor& sup, child_spec spec,
                                       call_timeout timeout = default_call_timeout);
@@ -131,8 +131,8 @@ typename Inspector::result_type inspect(Inspector& f, child_info& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, child_counts& x) {
-  return f(caf::meta::type_name("kintsugi::child_counts"), x.specs, x.active,
-           x.supervisors, x.workers);
+  return f(caf::meta::type_name("kintsugi::child_counts"), x.specs, x.active, x.supervisors,
+           x.workers);
 }
 
 } // namespace kintsugi

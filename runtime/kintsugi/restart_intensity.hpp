@@ -31,7 +31,9 @@ public:
   bool record(time_point now);
 
   /// Restarts still inside the window at the last `record`.
-  std::size_t recent() const noexcept { return restarts_.size(); }
+  std::size_t recent() const noexcept {
+    return restarts_.size();
+  }
 
 private:
   std::size_t intensity_;

@@ -98,15 +98,17 @@ public:
   caf::scoped_actor self;
 
   /// Runs every pending job.
-  void run() { sched.run(); }
+  void run() {
+    sched.run();
+  }
 
   /// Flags (named "sup") whose reports land in `reports`.
   supervisor_flags flags(restart_strategy_ptr strategy = one_for_one(), int intensity = 3,
                          std::chrono::milliseconds period = std::chrono::seconds{5});
 
   /// Dynamic supervisor flags (named "dyn") whose reports land in `reports`.
-  dynamic_supervisor_flags dynamic_flags(int intensity = 3, std::chrono::milliseconds period
-                                                            = std::chrono::seconds{5});
+  dynamic_supervisor_flags
+  dynamic_flags(int intensity = 3, std::chrono::milliseconds period = std::chrono::seconds{5});
 
   /// A report sink that appends to `reports`.
   report_sink capture_reports();
@@ -160,8 +162,7 @@ public:
 
   /// Runs until child `id` of `sup` runs as an actor other than `old`, and
   /// returns it; fails the test if it does not come back.
-  caf::actor await_restart(const caf::actor& sup, const std::string& id,
-                           const caf::actor& old);
+  caf::actor await_restart(const caf::actor& sup, const std::string& id, const caf::actor& old);
 
   /// Runs until `name` is registered to an actor other than `old`, and
   /// returns it; fails the test if nobody takes the name again.

@@ -92,8 +92,8 @@ application::~application() {
 }
 
 caf::expected<application> application::start(caf::actor_system& sys, std::string name,
-                                               supervisor_flags flags,
-                                               std::vector<child_spec> children) {
+                                              supervisor_flags flags,
+                                              std::vector<child_spec> children) {
   auto state = std::make_shared<impl>();
   if (::pipe2(state->pipe_fds, O_CLOEXEC) != 0)
     return caf::make_error(caf::sec::runtime_error, "cannot create a pipe");

@@ -24,9 +24,12 @@ shutdown_policy shutdown_policy::infinity() noexcept {
 
 std::string to_string(const shutdown_policy& x) {
   switch (x.what()) {
-    case shutdown_policy::kind::brutal_kill: return "brutal_kill";
-    case shutdown_policy::kind::infinity: return "infinity";
-    case shutdown_policy::kind::timeout: break;
+    case shutdown_policy::kind::brutal_kill:
+      return "brutal_kill";
+    case shutdown_policy::kind::infinity:
+      return "infinity";
+    case shutdown_policy::kind::timeout:
+      break;
   }
   return fmt::format("{} ms", x.after().count());
 }

@@ -4,9 +4,9 @@
 
 #include <fmt/core.h>
 
+#include "dynamic_supervisor_actor.hpp"
 #include "kintsugi/error.hpp"
 #include "kintsugi/restart_intensity.hpp"
-#include "dynamic_supervisor_actor.hpp"
 
 namespace kintsugi {
 

@@ -34,11 +34,18 @@ caf::error validate_dynamic_child(const child_spec& spec) {
 // supervisor depends on another.
 class lone_child final : public child_table {
 public:
-  explicit lone_child(const child_spec& spec) : spec_(spec) {}
+  explicit lone_child(const child_spec& spec) : spec_(spec) {
+  }
 
-  std::size_t size() const noexcept override { return 1; }
-  const child_spec& spec(std::size_t) const override { return spec_; }
-  child_phase phase(std::size_t) const override { return child_phase::undefined; }
+  std::size_t size() const noexcept override {
+    return 1;
+  }
+  const child_spec& spec(std::size_t) const override {
+    return spec_;
+  }
+  child_phase phase(std::size_t) const override {
+    return child_phase::undefined;
+  }
 
 private:
   const child_spec& spec_;
@@ -148,8 +155,7 @@ void dynamic_supervisor_actor::child_up(const caf::actor_addr& child) {
     caller->deliver(ch.actor);
 }
 
-void dynamic_supervisor_actor::child_init_failed(const caf::actor_addr& child,
-                                                 caf::error reason) {
+void dynamic_supervisor_actor::child_init_failed(const caf::actor_addr& child, caf::error reason) {
   if (auto p = starts_.find(child.id()); p != starts_.end())
     p->second.failure = std::move(reason);
 }
@@ -180,14 +186,12 @@ void dynamic_supervisor_actor::for_each_child_actor(
 
 // -- management requests ----------------------------------------------------------
 
-caf::result<caf::actor> dynamic_supervisor_actor::on_start_child(spec_ptr spec,
-                                                                 caf::message args) {
+caf::result<caf::actor> dynamic_supervisor_actor::on_start_child(spec_ptr spec, caf::message args) {
   if (stopping())
     return make_error(errc::supervisor_stopping);
   if (flags_.max_children && children_.size() + retries_.size() >= *flags_.max_children)
-    return make_error(errc::max_children,
-                      fmt::format("{} has {} children, its max_children", supervisor_name(),
-                                  *flags_.max_children));
+    return make_error(errc::max_children, fmt::format("{} has {} children, its max_children",
+                                                      supervisor_name(), *flags_.max_children));
   auto rp = make_response_promise();
   start(std::move(spec), std::move(args), rp);
   return rp;
@@ -307,8 +311,8 @@ void dynamic_supervisor_actor::child_exited(child ch, const caf::error& reason) 
   emit(report_kind::child_exited, ch.spec->id, ch.actor.address(), reason);
   if (stopping())
     return;
-  auto plan = decide_exit(lone_child{*ch.spec}, 0, reason, auto_shutdown::never, intensity(),
-                          now(), supervisor_name());
+  auto plan = decide_exit(lone_child{*ch.spec}, 0, reason, auto_shutdown::never, intensity(), now(),
+                          supervisor_name());
   if (std::holds_alternative<restart_child>(plan)) {
     record_restart();
     start(std::move(ch.spec), std::move(ch.args), std::nullopt);

@@ -33,7 +33,9 @@ public:
   dynamic_supervisor_actor(caf::actor_config& cfg, dynamic_supervisor_flags flags,
                            caf::actor_addr parent = {});
 
-  const char* name() const override { return "kintsugi.dynamic_supervisor"; }
+  const char* name() const override {
+    return "kintsugi.dynamic_supervisor";
+  }
 
 private:
   using spec_ptr = std::shared_ptr<const child_spec>;

@@ -50,20 +50,34 @@ std::vector<error_category_names> error_categories() {
 
 const char* to_string(errc code) noexcept {
   switch (code) {
-    case errc::invalid_spec: return "invalid_spec";
-    case errc::already_present: return "already_present";
-    case errc::already_started: return "already_started";
-    case errc::not_found: return "not_found";
-    case errc::running: return "running";
-    case errc::restarting: return "restarting";
-    case errc::start_failed: return "start_failed";
-    case errc::reached_max_restart_intensity: return "reached_max_restart_intensity";
-    case errc::shutdown: return "shutdown";
-    case errc::supervisor_stopping: return "supervisor_stopping";
-    case errc::not_supported: return "not_supported";
-    case errc::timeout: return "timeout";
-    case errc::already_registered: return "already_registered";
-    case errc::max_children: return "max_children";
+    case errc::invalid_spec:
+      return "invalid_spec";
+    case errc::already_present:
+      return "already_present";
+    case errc::already_started:
+      return "already_started";
+    case errc::not_found:
+      return "not_found";
+    case errc::running:
+      return "running";
+    case errc::restarting:
+      return "restarting";
+    case errc::start_failed:
+      return "start_failed";
+    case errc::reached_max_restart_intensity:
+      return "reached_max_restart_intensity";
+    case errc::shutdown:
+      return "shutdown";
+    case errc::supervisor_stopping:
+      return "supervisor_stopping";
+    case errc::not_supported:
+      return "not_supported";
+    case errc::timeout:
+      return "timeout";
+    case errc::already_registered:
+      return "already_registered";
+    case errc::max_children:
+      return "max_children";
   }
   return "unknown";
 }

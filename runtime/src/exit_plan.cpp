@@ -17,9 +17,12 @@ child_view child_table::operator[](std::size_t index) const {
 
 bool restarts(restart_type restart, const caf::error& reason) noexcept {
   switch (restart) {
-    case restart_type::permanent: return true;
-    case restart_type::transient: return !is_normal_exit(reason);
-    case restart_type::temporary: return false;
+    case restart_type::permanent:
+      return true;
+    case restart_type::transient:
+      return !is_normal_exit(reason);
+    case restart_type::temporary:
+      return false;
   }
   return false;
 }

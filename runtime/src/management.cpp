@@ -4,9 +4,9 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "kintsugi/dynamic_supervisor.hpp"
 #include "kintsugi/error.hpp"
 #include "kintsugi/longest_duration.hpp"
-#include "kintsugi/dynamic_supervisor.hpp"
 #include "kintsugi/management.hpp"
 #include "kintsugi/supervisor.hpp"
 
@@ -22,15 +22,17 @@ caf::error error_of(const caf::expected<caf::unit_t>& x) {
 
 const char* to_string(child_info::state x) noexcept {
   switch (x) {
-    case child_info::state::running: return "running";
-    case child_info::state::restarting: return "restarting";
-    case child_info::state::undefined: return "undefined";
+    case child_info::state::running:
+      return "running";
+    case child_info::state::restarting:
+      return "restarting";
+    case child_info::state::undefined:
+      return "undefined";
   }
   return "unknown";
 }
 
-caf::expected<std::vector<child_info>> which_children(const caf::actor& sup,
-                                                      call_timeout timeout) {
+caf::expected<std::vector<child_info>> which_children(const caf::actor& sup, call_timeout timeout) {
   return kintsugi::call<std::vector<child_info>>(sup, timeout, which_children_atom::value);
 }
 
@@ -82,8 +84,7 @@ caf::error stop(const caf::actor& sup, const caf::error& reason, call_timeout ti
   self->monitor(sup);
   self->send_exit(sup, reason);
   caf::error result = make_error(errc::timeout);
-  self->receive([&](caf::down_msg&) { result = caf::error{}; },
-                caf::after(timeout) >> [] {});
+  self->receive([&](caf::down_msg&) { result = caf::error{}; }, caf::after(timeout) >> [] {});
   return result;
 }
 

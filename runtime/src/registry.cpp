@@ -13,8 +13,7 @@ namespace {
 constexpr std::size_t shard_count = 16;
 
 bool terminated(const caf::actor& x) {
-  return caf::actor_cast<caf::abstract_actor*>(x)->getf(
-    caf::abstract_actor::is_terminated_flag);
+  return caf::actor_cast<caf::abstract_actor*>(x)->getf(caf::abstract_actor::is_terminated_flag);
 }
 
 } // namespace

@@ -10,12 +10,18 @@ namespace kintsugi {
 
 const char* to_string(report_kind x) noexcept {
   switch (x) {
-    case report_kind::child_started: return "child_started";
-    case report_kind::child_exited: return "child_exited";
-    case report_kind::child_restarted: return "child_restarted";
-    case report_kind::start_failed: return "start_failed";
-    case report_kind::intensity_reached: return "intensity_reached";
-    case report_kind::supervisor_stopping: return "supervisor_stopping";
+    case report_kind::child_started:
+      return "child_started";
+    case report_kind::child_exited:
+      return "child_exited";
+    case report_kind::child_restarted:
+      return "child_restarted";
+    case report_kind::start_failed:
+      return "start_failed";
+    case report_kind::intensity_reached:
+      return "intensity_reached";
+    case report_kind::supervisor_stopping:
+      return "supervisor_stopping";
   }
   return "unknown";
 }

@@ -24,17 +24,19 @@ public:
   static constexpr std::chrono::microseconds spin_time{50};
 
   struct coordinator_data {
-    explicit coordinator_data(caf::scheduler::abstract_coordinator*) {}
+    explicit coordinator_data(caf::scheduler::abstract_coordinator*) {
+    }
 
     std::mutex lock;
     std::condition_variable cv;
-    std::deque<caf::resumable*> queue;       // guarded by lock
-    std::size_t sleepers = 0;                // guarded by lock
-    std::atomic<std::size_t> queued{0};      // a hint for spinning workers
+    std::deque<caf::resumable*> queue;  // guarded by lock
+    std::size_t sleepers = 0;           // guarded by lock
+    std::atomic<std::size_t> queued{0}; // a hint for spinning workers
   };
 
   struct worker_data {
-    explicit worker_data(caf::scheduler::abstract_coordinator*) {}
+    explicit worker_data(caf::scheduler::abstract_coordinator*) {
+    }
   };
 
   template <class Coordinator>

@@ -12,11 +12,18 @@ namespace kintsugi::detail {
 
 class supervisor_actor::table final : public child_table {
 public:
-  explicit table(const child_seq& xs) : xs_(xs) {}
+  explicit table(const child_seq& xs) : xs_(xs) {
+  }
 
-  std::size_t size() const noexcept override { return xs_.size(); }
-  const child_spec& spec(std::size_t i) const override { return xs_[i]->spec; }
-  child_phase phase(std::size_t i) const override { return xs_[i]->phase; }
+  std::size_t size() const noexcept override {
+    return xs_.size();
+  }
+  const child_spec& spec(std::size_t i) const override {
+    return xs_[i]->spec;
+  }
+  child_phase phase(std::size_t i) const override {
+    return xs_[i]->phase;
+  }
 
 private:
   const child_seq& xs_;
@@ -129,8 +136,7 @@ void supervisor_actor::shutdown(caf::error reason) {
   advance();
 }
 
-void supervisor_actor::for_each_child_actor(
-  const std::function<void(const caf::actor&)>& f) const {
+void supervisor_actor::for_each_child_actor(const std::function<void(const caf::actor&)>& f) const {
   for (auto& ch : children_)
     if (ch->actor)
       f(ch->actor);
@@ -247,14 +253,14 @@ caf::result<T> supervisor_actor::read(F fun) {
   // answered at once.
   if (idle())
     return caf::expected<T>{fun()};
-  return request_job<T>(nullptr, [fun{std::move(fun)}](job&, job_end,
-                                                       caf::typed_response_promise<T>& rp) {
-    caf::expected<T> x{fun()};
-    if (x)
-      rp.deliver(std::move(*x));
-    else
-      rp.deliver(std::move(x.error()));
-  });
+  return request_job<T>(nullptr,
+                        [fun{std::move(fun)}](job&, job_end, caf::typed_response_promise<T>& rp) {
+                          caf::expected<T> x{fun()};
+                          if (x)
+                            rp.deliver(std::move(*x));
+                          else
+                            rp.deliver(std::move(x.error()));
+                        });
 }
 
 template <class T>
@@ -464,8 +470,8 @@ void supervisor_actor::child_exited(const child_ptr& ch, const caf::actor_addr& 
   emit(report_kind::child_exited, ch->spec.id, actor, reason);
   if (stopping())
     return;
-  auto plan = decide_exit(table{children_}, index_of(ch), reason, flags_.auto_shutdown,
-                          intensity(), now(), supervisor_name());
+  auto plan = decide_exit(table{children_}, index_of(ch), reason, flags_.auto_shutdown, intensity(),
+                          now(), supervisor_name());
   if (auto ended = std::get_if<leave_ended>(&plan)) {
     if (ended->forget)
       remove(ch);

@@ -38,7 +38,9 @@ public:
   supervisor_actor(caf::actor_config& cfg, supervisor_flags flags, std::vector<child_spec> specs,
                    caf::actor_addr parent = {});
 
-  const char* name() const override { return "kintsugi.supervisor"; }
+  const char* name() const override {
+    return "kintsugi.supervisor";
+  }
 
 private:
   struct child {
@@ -117,7 +119,9 @@ private:
   bool step_stop(job& j);
   bool step_start(job& j);
   void end_current(job_end end);
-  bool idle() const noexcept { return !current_ && queue_.empty(); }
+  bool idle() const noexcept {
+    return !current_ && queue_.empty();
+  }
 
   // Answers `fun()` now when idle, else after the jobs queued before it.
   template <class T, class F>
@@ -125,9 +129,9 @@ private:
 
   // Queues a request that changes children; the job answers `rp`.
   template <class T>
-  caf::result<T> request_job(std::function<caf::error(job&)> prepare,
-                             std::function<void(job&, job_end, caf::typed_response_promise<T>&)>
-                               answer);
+  caf::result<T>
+  request_job(std::function<caf::error(job&)> prepare,
+              std::function<void(job&, job_end, caf::typed_response_promise<T>&)> answer);
 
   // -- children ----------------------------------------------------------------
 

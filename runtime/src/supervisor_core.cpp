@@ -10,9 +10,9 @@
 namespace kintsugi::detail {
 
 supervisor_core::supervisor_core(caf::actor_config& cfg, std::string name,
-                                 std::string_view default_name, report_sink reports,
-                                 int intensity, std::chrono::milliseconds period,
-                                 caf::error invalid, caf::actor_addr parent)
+                                 std::string_view default_name, report_sink reports, int intensity,
+                                 std::chrono::milliseconds period, caf::error invalid,
+                                 caf::actor_addr parent)
   : caf::event_based_actor(cfg),
     name_(name.empty() ? std::string{default_name} : std::move(name)),
     reports_(reports ? std::move(reports) : stderr_report_sink()),
@@ -43,13 +43,14 @@ caf::behavior supervisor_core::make_behavior() {
     return {};
   }
   on_init();
-  return management().or_else(
-    [this](started_atom) { on_started_message(); },
-    [this](shutdown_timeout_atom, int64_t target) { stopper_.expire(*this, target); },
-    [this](try_again_atom) {
-      if (!stopping_)
-        try_again();
-    });
+  return management().or_else([this](started_atom) { on_started_message(); },
+                              [this](shutdown_timeout_atom, int64_t target) {
+                                stopper_.expire(*this, target);
+                              },
+                              [this](try_again_atom) {
+                                if (!stopping_)
+                                  try_again();
+                              });
 }
 
 void supervisor_core::on_started_message() {
@@ -80,19 +81,17 @@ void supervisor_core::ask_whether_up(const caf::actor& child) {
   // its behaviour function; it also wakes a child spawned with lazy_init. A
   // child that dies first sends its down message before any reply.
   request(child, caf::infinite, caf::sys_atom::value, caf::get_atom::value, std::string{"info"})
-    .then(
-      [this, addr{child.address()}](caf::ok_atom, std::string&, caf::strong_actor_ptr&,
-                                    std::string&) { child_up(addr); },
-      [this, child](caf::error& err) {
-        if (err == caf::sec::request_receiver_down)
-          return;
-        kill_child(child);
-        child_init_failed(child.address(), std::move(err));
-      });
+    .then([this, addr{child.address()}](caf::ok_atom, std::string&, caf::strong_actor_ptr&,
+                                        std::string&) { child_up(addr); },
+          [this, child](caf::error& err) {
+            if (err == caf::sec::request_receiver_down)
+              return;
+            kill_child(child);
+            child_init_failed(child.address(), std::move(err));
+          });
 }
 
-caf::error supervisor_core::start_failure(const caf::error& known,
-                                          const caf::error& down_reason) {
+caf::error supervisor_core::start_failure(const caf::error& known, const caf::error& down_reason) {
   if (known)
     return known;
   if (down_reason)
@@ -143,8 +142,8 @@ void supervisor_core::begin_shutdown(caf::error reason) {
   shutdown(std::move(reason));
 }
 
-void supervisor_core::emit(report_kind kind, const std::string& child_id,
-                           caf::actor_addr child, caf::error reason) {
+void supervisor_core::emit(report_kind kind, const std::string& child_id, caf::actor_addr child,
+                           caf::error reason) {
   detail::emit(reports_, kind, name_, child_id, std::move(child), std::move(reason));
 }
 

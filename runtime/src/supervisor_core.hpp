@@ -20,15 +20,15 @@
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
 #include <caf/behavior.hpp>
-#include <caf/message_handler.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/message.hpp>
+#include <caf/message_handler.hpp>
 
+#include "child_lifecycle.hpp"
+#include "exit_plan.hpp"
 #include "kintsugi/child_spec.hpp"
 #include "kintsugi/report.hpp"
 #include "kintsugi/restart_intensity.hpp"
-#include "child_lifecycle.hpp"
-#include "exit_plan.hpp"
 
 namespace kintsugi::detail {
 
@@ -50,7 +50,8 @@ protected:
   /// The requests this kind of supervisor answers.
   virtual caf::message_handler management() = 0;
   /// Runs once the prelude is installed and the flags are valid.
-  virtual void on_init() {}
+  virtual void on_init() {
+  }
   /// A down message from one of its children.
   virtual void child_down(caf::down_msg& msg) = 0;
   /// A child being started is up.
@@ -100,15 +101,25 @@ protected:
   /// Calls `shutdown` unless it has been called already.
   void begin_shutdown(caf::error reason);
 
-  bool stopping() const noexcept { return stopping_; }
+  bool stopping() const noexcept {
+    return stopping_;
+  }
 
   void emit(report_kind kind, const std::string& child_id = {}, caf::actor_addr child = {},
             caf::error reason = {});
 
-  const std::string& supervisor_name() const noexcept { return name_; }
-  const report_sink& reports() const noexcept { return reports_; }
-  const restart_intensity& intensity() const noexcept { return intensity_; }
-  restart_intensity::time_point now() { return clock().now(); }
+  const std::string& supervisor_name() const noexcept {
+    return name_;
+  }
+  const report_sink& reports() const noexcept {
+    return reports_;
+  }
+  const restart_intensity& intensity() const noexcept {
+    return intensity_;
+  }
+  restart_intensity::time_point now() {
+    return clock().now();
+  }
 
 private:
   void on_started_message();

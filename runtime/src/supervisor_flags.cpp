@@ -11,9 +11,12 @@ namespace kintsugi {
 
 const char* to_string(auto_shutdown x) noexcept {
   switch (x) {
-    case auto_shutdown::never: return "never";
-    case auto_shutdown::any_significant: return "any_significant";
-    case auto_shutdown::all_significant: return "all_significant";
+    case auto_shutdown::never:
+      return "never";
+    case auto_shutdown::any_significant:
+      return "any_significant";
+    case auto_shutdown::all_significant:
+      return "all_significant";
   }
   return "unknown";
 }

@@ -4,9 +4,12 @@ namespace kintsugi {
 
 const char* to_string(restart_type x) noexcept {
   switch (x) {
-    case restart_type::permanent: return "permanent";
-    case restart_type::transient: return "transient";
-    case restart_type::temporary: return "temporary";
+    case restart_type::permanent:
+      return "permanent";
+    case restart_type::transient:
+      return "transient";
+    case restart_type::temporary:
+      return "temporary";
   }
   return "unknown";
 }

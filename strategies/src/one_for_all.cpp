@@ -8,8 +8,7 @@ std::string_view one_for_all_strategy::name() const noexcept {
   return "one_for_all";
 }
 
-restart_plan one_for_all_strategy::plan(const child_list& children,
-                                        std::size_t failed) const {
+restart_plan one_for_all_strategy::plan(const child_list& children, std::size_t failed) const {
   return restart_range(children, 0, failed);
 }
 

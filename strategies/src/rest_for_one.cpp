@@ -8,8 +8,7 @@ std::string_view rest_for_one_strategy::name() const noexcept {
   return "rest_for_one";
 }
 
-restart_plan rest_for_one_strategy::plan(const child_list& children,
-                                         std::size_t failed) const {
+restart_plan rest_for_one_strategy::plan(const child_list& children, std::size_t failed) const {
   return restart_range(children, failed, failed);
 }
 

@@ -4,8 +4,7 @@ namespace kintsugi {
 
 // Both strategies that restart more than one child share this shape: restart
 // [first, size) in start order, after stopping all but `failed` in reverse.
-restart_plan restart_range(const child_list& children, std::size_t first,
-                           std::size_t failed) {
+restart_plan restart_range(const child_list& children, std::size_t first, std::size_t failed) {
   restart_plan result;
   auto n = children.size();
   for (auto i = n; i > first; --i)

@@ -81,29 +81,29 @@ shape worker_shape(std::string id, restart_type r = restart_type::permanent,
 }
 
 shape sup_shape(std::string id, strategy_kind s, int intensity, std::vector<shape> children = {}) {
-  return {std::move(id), s, restart_type::permanent, intensity, role::plain, false,
-          std::move(children)};
+  return {std::move(id), s,     restart_type::permanent, intensity,
+          role::plain,   false, std::move(children)};
 }
 
 const shape& tree() {
-  static const shape root = sup_shape(
-    "root", strategy_kind::one_for_one, 3,
-    {sup_shape("ofa", strategy_kind::one_for_all, 2,
-               {worker_shape("a1"), worker_shape("a2"), worker_shape("a3")}),
-     sup_shape("rfo", strategy_kind::rest_for_one, 2,
-               {worker_shape("r1", restart_type::permanent, role::plain, true),
-                worker_shape("r2", restart_type::transient),
-                worker_shape("r3", restart_type::permanent, role::stubborn)}),
-     sup_shape("ofo", strategy_kind::one_for_one, 3,
-               {worker_shape("o1", restart_type::temporary),
-                sup_shape("leaf", strategy_kind::one_for_all, 2,
-                          {worker_shape("l1"), worker_shape("l2")}),
-                worker_shape("o2", restart_type::permanent, role::plain, true)}),
-     sup_shape("dyn", strategy_kind::dynamic, 3),
-     sup_shape("store", strategy_kind::one_for_one, 3,
-               {worker_shape("keeper", restart_type::permanent, role::keeper, true),
-                worker_shape("counter", restart_type::permanent, role::counter),
-                worker_shape("writer", restart_type::permanent, role::writer)})});
+  static const shape root
+    = sup_shape("root", strategy_kind::one_for_one, 3,
+                {sup_shape("ofa", strategy_kind::one_for_all, 2,
+                           {worker_shape("a1"), worker_shape("a2"), worker_shape("a3")}),
+                 sup_shape("rfo", strategy_kind::rest_for_one, 2,
+                           {worker_shape("r1", restart_type::permanent, role::plain, true),
+                            worker_shape("r2", restart_type::transient),
+                            worker_shape("r3", restart_type::permanent, role::stubborn)}),
+                 sup_shape("ofo", strategy_kind::one_for_one, 3,
+                           {worker_shape("o1", restart_type::temporary),
+                            sup_shape("leaf", strategy_kind::one_for_all, 2,
+                                      {worker_shape("l1"), worker_shape("l2")}),
+                            worker_shape("o2", restart_type::permanent, role::plain, true)}),
+                 sup_shape("dyn", strategy_kind::dynamic, 3),
+                 sup_shape("store", strategy_kind::one_for_one, 3,
+                           {worker_shape("keeper", restart_type::permanent, role::keeper, true),
+                            worker_shape("counter", restart_type::permanent, role::counter),
+                            worker_shape("writer", restart_type::permanent, role::writer)})});
   return root;
 }
 
@@ -124,8 +124,7 @@ struct counter_state {
   counts table;
 };
 
-caf::behavior counter(caf::stateful_actor<counter_state>* self,
-                      std::shared_ptr<registry> names) {
+caf::behavior counter(caf::stateful_actor<counter_state>* self, std::shared_ptr<registry> names) {
   auto heir = names->whereis("keeper");
   auto create = [=] {
     ets::table_options opts;
@@ -160,7 +159,8 @@ caf::behavior counter(caf::stateful_actor<counter_state>* self,
                                         return acc;
                                       });
     },
-  }.or_else(worker(self));
+  }
+    .or_else(worker(self));
 }
 
 // Writes keys to a durable table; a write is acknowledged once on disk.
@@ -188,7 +188,8 @@ caf::behavior writer(caf::stateful_actor<writer_state>* self, std::string path) 
         return acc;
       });
     },
-  }.or_else(worker(self));
+  }
+    .or_else(worker(self));
 }
 
 struct environment {
@@ -234,11 +235,16 @@ child_spec spec_of(const shape& s, const environment& env) {
       return caf::make_error(caf::sec::runtime_error, "injected start failure of " + id);
     }
     switch (what) {
-      case role::stubborn: return ctx.spawn(stubborn_worker);
-      case role::keeper: return ctx.spawn(keeper);
-      case role::counter: return ctx.spawn(counter, env.names);
-      case role::writer: return ctx.spawn(writer, env.journal_path);
-      case role::plain: break;
+      case role::stubborn:
+        return ctx.spawn(stubborn_worker);
+      case role::keeper:
+        return ctx.spawn(keeper);
+      case role::counter:
+        return ctx.spawn(counter, env.names);
+      case role::writer:
+        return ctx.spawn(writer, env.journal_path);
+      case role::plain:
+        break;
     }
     return ctx.spawn(worker);
   };
@@ -264,7 +270,9 @@ struct node {
   bool running = true;
   bool fresh = true; // (re)started since the last check
 
-  bool supervisor() const { return strategy != strategy_kind::worker; }
+  bool supervisor() const {
+    return strategy != strategy_kind::worker;
+  }
 };
 
 std::unique_ptr<node> build(const shape& s, node* parent) {
@@ -344,8 +352,7 @@ struct model {
     auto* crashed = sup.children[i].get();
     std::vector<node*> set;
     for (std::size_t j = 0; j < sup.children.size(); ++j)
-      if (j == i
-          || sup.strategy == strategy_kind::one_for_all
+      if (j == i || sup.strategy == strategy_kind::one_for_all
           || (sup.strategy == strategy_kind::rest_for_one && j > i))
         set.push_back(sup.children[j].get());
     int failures = 0;
@@ -434,7 +441,9 @@ struct soak : fixture {
     std::remove((env.journal_path + "-lock").c_str());
   }
 
-  std::size_t pick(std::size_t n) { return static_cast<std::size_t>(rng() % n); }
+  std::size_t pick(std::size_t n) {
+    return static_cast<std::size_t>(rng() % n);
+  }
 
   void start_tree() {
     std::vector<child_spec> children;
@@ -463,18 +472,18 @@ struct soak : fixture {
 
   std::map<std::string, caf::actor> observe() {
     std::map<std::string, caf::actor> out;
-    std::function<void(const caf::actor&, const std::string&)> walk =
-      [&](const caf::actor& sup, const std::string& path) {
-        for (auto& info : children(sup)) {
-          BOOST_REQUIRE_MESSAGE(info.status != child_info::state::restarting,
-                                path << "/" << info.id << " still restarting after settling");
-          if (info.status != child_info::state::running)
-            continue;
-          out[path + "/" + info.id] = info.actor;
-          if (info.type == child_type::supervisor)
-            walk(info.actor, path + "/" + info.id);
-        }
-      };
+    std::function<void(const caf::actor&, const std::string&)> walk = [&](const caf::actor& sup,
+                                                                          const std::string& path) {
+      for (auto& info : children(sup)) {
+        BOOST_REQUIRE_MESSAGE(info.status != child_info::state::restarting,
+                              path << "/" << info.id << " still restarting after settling");
+        if (info.status != child_info::state::running)
+          continue;
+        out[path + "/" + info.id] = info.actor;
+        if (info.type == child_type::supervisor)
+          walk(info.actor, path + "/" + info.id);
+      }
+    };
     walk(root, "root");
     return out;
   }
@@ -520,9 +529,9 @@ struct soak : fixture {
       n.fresh = false;
     });
     BOOST_REQUIRE_EQUAL(now.size(), expected_actors - 1);
-    BOOST_REQUIRE_MESSAGE(running_actors() == expected_actors,
-                          after << ": " << running_actors() << " actors run, the tree has "
-                                << expected_actors);
+    BOOST_REQUIRE_MESSAGE(running_actors() == expected_actors, after << ": " << running_actors()
+                                                                     << " actors run, the tree has "
+                                                                     << expected_actors);
     BOOST_REQUIRE_EQUAL(env.names->size(), expected_names);
     for (; reports_read < reports.size(); ++reports_read)
       intensity_reports += reports[reports_read].kind == report_kind::intensity_reached;
@@ -763,8 +772,8 @@ BOOST_AUTO_TEST_CASE(the_tree_survives_random_faults_as_otp_says_it_should) {
   for (auto& [what, n] : t.injected)
     summary += " " + std::to_string(n) + " " + what + ",";
   summary += " " + std::to_string(m.restarts) + " restarts and " + std::to_string(m.give_ups)
-             + " give-ups predicted and seen, " + std::to_string(t.epochs)
-             + " trees built, " + std::to_string(t.checks) + " whole-tree checks passed";
+             + " give-ups predicted and seen, " + std::to_string(t.epochs) + " trees built, "
+             + std::to_string(t.checks) + " whole-tree checks passed";
   BOOST_TEST_MESSAGE(summary);
 }
 

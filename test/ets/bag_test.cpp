@@ -34,8 +34,7 @@ BOOST_AUTO_TEST_CASE(a_duplicate_bag_keeps_every_copy) {
   BOOST_TEST(*t.size() == 6u);
   BOOST_TEST(*t.erase_object("k", 3) == 2u);
   BOOST_TEST(*t.lookup("k") == (ints{1, 2, 1}), boost::test_tools::per_element());
-  BOOST_TEST(*t.lookup_element("k", [](int x) { return x * 10; })
-               == (ints{10, 20, 10}),
+  BOOST_TEST(*t.lookup_element("k", [](int x) { return x * 10; }) == (ints{10, 20, 10}),
              boost::test_tools::per_element());
   BOOST_TEST(*t.select_delete([](const std::string&, int x) { return x == 1; }) == 2u);
   BOOST_TEST(*t.erase("k") == 1u);

@@ -15,8 +15,8 @@ namespace {
 
 using counters = ets::set<int, long>;
 
-constexpr int stable_keys = 500;   // never written during the run
-constexpr int hot_keys = 64;       // counters everybody updates
+constexpr int stable_keys = 500; // never written during the run
+constexpr int hot_keys = 64;     // counters everybody updates
 constexpr int rounds = 20000;
 
 caf::behavior owner_actor(caf::event_based_actor*) {
@@ -127,7 +127,8 @@ BOOST_AUTO_TEST_CASE(an_ordered_set_under_writers_keeps_order_and_counts) {
         if (i % 100 == 0) // a batch across the whole key range, then gone
           t.insert({{-1 - w, 0}, {odd, 0}, {4 * stable_keys + w, 0}});
         if (i % 100 == 50)
-          t.select_delete([](const int& k, const long&) { return k % 2 != 0 || k < 0 || k >= 2 * stable_keys; });
+          t.select_delete(
+            [](const int& k, const long&) { return k % 2 != 0 || k < 0 || k >= 2 * stable_keys; });
       }
       --writing;
     });
@@ -149,7 +150,8 @@ BOOST_AUTO_TEST_CASE(an_ordered_set_under_writers_keeps_order_and_counts) {
     th.join();
   BOOST_TEST(violations.load() == 0);
   BOOST_TEST(**t.lookup(0) == 2L * rounds);
-  t.select_delete([](const int& k, const long&) { return k % 2 != 0 || k < 0 || k >= 2 * stable_keys; });
+  t.select_delete(
+    [](const int& k, const long&) { return k % 2 != 0 || k < 0 || k >= 2 * stable_keys; });
   BOOST_TEST(*t.size() == std::size_t{stable_keys});
   caf::anon_send_exit(owner, caf::exit_reason::user_shutdown);
 }

@@ -188,12 +188,12 @@ BOOST_AUTO_TEST_CASE(opening_checks_kind_types_and_file) {
 // runs in the plain and the AddressSanitizer builds.
 #if !defined(__SANITIZE_THREAD__)
 BOOST_AUTO_TEST_CASE(flipped_bytes_anywhere_give_errors_or_data_never_a_crash) {
-#if defined(__SANITIZE_ADDRESS__)
+#  if defined(__SANITIZE_ADDRESS__)
   // A table refused after a fault leaks what the unwound frames held, by
   // design (durable_file.cpp, on_fault); only this test's allocations are
   // left out of the leak check.
   __lsan_disable();
-#endif
+#  endif
   temp_path f;
   {
     auto t = *scores::open(f.path);
@@ -220,9 +220,9 @@ BOOST_AUTO_TEST_CASE(flipped_bytes_anywhere_give_errors_or_data_never_a_crash) {
   }
   BOOST_TEST_MESSAGE(refused << " of " << good.size() / 997 + 1 << " corruptions refused");
   BOOST_TEST(refused > 0u);
-#if defined(__SANITIZE_ADDRESS__)
+#  if defined(__SANITIZE_ADDRESS__)
   __lsan_enable();
-#endif
+#  endif
 }
 #endif
 

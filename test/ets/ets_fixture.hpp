@@ -28,8 +28,12 @@ namespace kintsugi::test {
 struct temp_path {
   std::string path = "/tmp/kintsugi-ets-" + std::to_string(::getpid()) + "-"
                      + boost::unit_test::framework::current_test_case().p_name.get();
-  temp_path() { remove(); }
-  ~temp_path() { remove(); }
+  temp_path() {
+    remove();
+  }
+  ~temp_path() {
+    remove();
+  }
   void remove() const {
     std::remove(path.c_str());
     std::remove((path + "-lock").c_str());
@@ -48,7 +52,9 @@ caf::behavior idle(caf::event_based_actor* self);
 
 struct ets_fixture : fixture {
   /// An idle actor of this test.
-  caf::actor spawn_idle() { return sys.spawn(idle); }
+  caf::actor spawn_idle() {
+    return sys.spawn(idle);
+  }
 
   /// The actor behind a handle, to create or open tables for it.
   static caf::local_actor* as(const caf::actor& x) {

@@ -63,8 +63,7 @@ BOOST_AUTO_TEST_CASE(bad_files_give_clear_errors) {
   // The right file for another type.
   f.write(good);
   BOOST_TEST(ets::file2tab<int_set>(as(owner), f.path).error() == ets::errc::wrong_type);
-  BOOST_TEST(ets::file2tab<string_bag>(as(owner), f.path).error()
-             == ets::errc::wrong_type);
+  BOOST_TEST(ets::file2tab<string_bag>(as(owner), f.path).error() == ets::errc::wrong_type);
   BOOST_TEST(ets::file2tab<scores>(as(owner), "/nonexistent/dir/x.tab").error()
              == caf::sec::cannot_open_file);
   end(owner);

@@ -90,13 +90,15 @@ BOOST_AUTO_TEST_CASE(the_contention_adapting_tree_answers_the_same_after_splits_
     auto hi = lo + 300;
     std::size_t in_range = 0;
     store.for_range(lo, hi, [&](int, int) { ++in_range; });
-    BOOST_REQUIRE_EQUAL(in_range, static_cast<std::size_t>(std::distance(
-                                    model.lower_bound(lo), model.lower_bound(hi))));
+    BOOST_REQUIRE_EQUAL(in_range, static_cast<std::size_t>(
+                                    std::distance(model.lower_bound(lo), model.lower_bound(hi))));
   };
   for (int round = 0; round < 3000; ++round) {
     auto k = key(gen);
     switch (op(gen)) {
-      case 0: case 1: case 2:
+      case 0:
+      case 1:
+      case 2:
         store.insert(k, round);
         model[k] = round;
         break;

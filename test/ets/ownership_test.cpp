@@ -27,7 +27,7 @@ caf::behavior receiver(caf::event_based_actor* self, std::shared_ptr<inbox> box)
       box->tables.push_back(*table);
       box->from.push_back(t.from);
       box->data.push_back(t.data.match_elements<std::string>() ? t.data.get_as<std::string>(0)
-                                                                : "");
+                                                               : "");
     },
   };
 }
@@ -43,22 +43,19 @@ struct counter_state {
 };
 
 caf::behavior counter(caf::stateful_actor<counter_state>* self, caf::actor keeper_actor) {
-  self->request(keeper_actor, caf::infinite, claim_atom::value)
-    .then([=](bool given) {
-      if (given)
-        return; // the table arrives as a transfer
-      ets::table_options opts;
-      opts.heir = keeper_actor;
-      self->state.table = *scores::create(self, opts);
-    });
+  self->request(keeper_actor, caf::infinite, claim_atom::value).then([=](bool given) {
+    if (given)
+      return; // the table arrives as a transfer
+    ets::table_options opts;
+    opts.heir = keeper_actor;
+    self->state.table = *scores::create(self, opts);
+  });
   return {
     [=](ets::transfer& t) {
       if (auto table = scores::adopt(self, t))
         self->state.table = *table;
     },
-    [=](incr_atom, const std::string& key) {
-      return *self->state.table.update_counter(key, 1);
-    },
+    [=](incr_atom, const std::string& key) { return *self->state.table.update_counter(key, 1); },
     [=](caf::get_atom, const std::string& key) {
       auto hit = *self->state.table.lookup(key);
       return hit ? *hit : 0;

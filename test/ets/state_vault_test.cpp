@@ -16,11 +16,13 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 
 // A counter whose count is kept in a vault under its name.
 caf::behavior counter(caf::stateful_actor<ets::kept<int>>* self, vault v, std::string name) {
-  return ets::keep_state(self, v, name, caf::behavior{
-    [=](add_atom, int n) { return self->state.update([&](int& x) { return x += n; }); },
-    [=](caf::get_atom) { return self->state.value; },
-    [=](done_atom) { self->quit(); },
-  });
+  return ets::keep_state(
+    self, v, name,
+    caf::behavior{
+      [=](add_atom, int n) { return self->state.update([&](int& x) { return x += n; }); },
+      [=](caf::get_atom) { return self->state.value; },
+      [=](done_atom) { self->quit(); },
+    });
 }
 
 } // namespace

@@ -51,8 +51,8 @@ BOOST_AUTO_TEST_CASE(every_island_has_its_shape) {
   BOOST_TEST((squares(island_type::s_shape, 1, 1) == set{{1, 2}, {1, 3}, {2, 1}, {2, 2}}));
   // Each leaves the board from its bottom-right corner.
   for (auto t : all_island_types)
-    BOOST_TEST((t == island_type::dot || is(make_island(t, {10, 10}).error(),
-                                            errc::invalid_coordinate)));
+    BOOST_TEST(
+      (t == island_type::dot || is(make_island(t, {10, 10}).error(), errc::invalid_coordinate)));
   BOOST_TEST(is(make_island(island_type::atoll, {9, 1}).error(), errc::invalid_coordinate));
   BOOST_TEST(is(parse_island_type("volcano").error(), errc::invalid_island_type));
   BOOST_TEST((*parse_island_type("l_shape") == island_type::l_shape));

@@ -44,7 +44,9 @@ struct server_fixture : kintsugi::test::fixture {
     return *g;
   }
 
-  caf::actor game_of(const std::string& name) { return *names->whereis(name); }
+  caf::actor game_of(const std::string& name) {
+    return *names->whereis(name);
+  }
 
   template <class T = caf::ok_atom, class... Ts>
   caf::expected<T> ask(const std::string& name, Ts... xs) {
@@ -85,9 +87,11 @@ BOOST_FIXTURE_TEST_SUITE(islands_server, server_fixture)
 
 BOOST_AUTO_TEST_CASE(a_whole_game_over_the_protocol_with_every_error_answered) {
   start("A");
-  BOOST_TEST(is(ask<guess_result>("A", guess_atom::value, 1, 1, 1).error(), islands::errc::not_allowed));
+  BOOST_TEST(
+    is(ask<guess_result>("A", guess_atom::value, 1, 1, 1).error(), islands::errc::not_allowed));
   reach("A", game_phase::players_set);
-  BOOST_TEST(is(ask("A", add_player_atom::value, std::string{"C"}).error(), islands::errc::not_allowed));
+  BOOST_TEST(
+    is(ask("A", add_player_atom::value, std::string{"C"}).error(), islands::errc::not_allowed));
   BOOST_TEST(is(ask("A", position_atom::value, 3, std::string{"dot"}, 1, 1).error(),
                 islands::errc::unknown_player));
   BOOST_TEST(is(ask("A", position_atom::value, 1, std::string{"volcano"}, 1, 1).error(),
@@ -100,7 +104,8 @@ BOOST_AUTO_TEST_CASE(a_whole_game_over_the_protocol_with_every_error_answered) {
   BOOST_TEST(is(ask("A", position_atom::value, 1, std::string{"dot"}, 9, 9).error(),
                 islands::errc::not_allowed));
   BOOST_TEST(*ask("A", set_islands_atom::value, 2) == caf::ok_atom::value);
-  BOOST_TEST(is(ask<guess_result>("A", guess_atom::value, 2, 1, 1).error(), islands::errc::not_allowed));
+  BOOST_TEST(
+    is(ask<guess_result>("A", guess_atom::value, 2, 1, 1).error(), islands::errc::not_allowed));
   BOOST_TEST(is(ask<guess_result>("A", guess_atom::value, 1, 0, 1).error(),
                 islands::errc::invalid_coordinate));
   // Finish it: player 1 wins.
@@ -174,8 +179,7 @@ BOOST_AUTO_TEST_CASE(the_supervisor_starts_and_stops_games_by_name) {
     start(name);
   BOOST_TEST(children(games).size() == 3u);
   // A second game under a name in use is refused.
-  BOOST_TEST(call<caf::actor>(games, start_child_atom::value, game_spec("B", vault, names))
-               .error()
+  BOOST_TEST(call<caf::actor>(games, start_child_atom::value, game_spec("B", vault, names)).error()
              == kintsugi::errc::start_failed);
   reach("B", game_phase::players_set);
   BOOST_TEST(*ask("B", stop_atom::value) == caf::ok_atom::value);

@@ -9,18 +9,18 @@
 #include <iterator>
 
 #include "fuzz_target.hpp"
-#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/durable.hpp"
+#include "kintsugi/ets/error.hpp"
 
 namespace {
 
 namespace ets = kintsugi::ets;
 using kintsugi::ets::errc;
 
-using table_types =
-  std::tuple<ets::durable_set<std::string, int>, ets::durable_ordered_set<int64_t, std::string>,
-             ets::durable_bag<std::string, std::string>,
-             ets::durable_duplicate_bag<int, std::vector<std::string>>>;
+using table_types
+  = std::tuple<ets::durable_set<std::string, int>, ets::durable_ordered_set<int64_t, std::string>,
+               ets::durable_bag<std::string, std::string>,
+               ets::durable_duplicate_bag<int, std::vector<std::string>>>;
 
 constexpr auto type_count = std::tuple_size_v<table_types>;
 
@@ -36,8 +36,8 @@ void reset(std::string_view file) {
 // Whether a call on a table that opened succeeded; the only failure
 // allowed is bad_file (corruption found on the way).
 bool usable(const caf::error& err, const char* where) {
-  kintsugi::fuzz::require_error_in(err, ets::error_category,
-                                   {static_cast<uint8_t>(errc::bad_file)}, where);
+  kintsugi::fuzz::require_error_in(err, ets::error_category, {static_cast<uint8_t>(errc::bad_file)},
+                                   where);
   return !err;
 }
 

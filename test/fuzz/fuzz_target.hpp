@@ -58,8 +58,12 @@ const std::string& scratch_dir();
 /// durable table refused after a fault leaks by design: durable_file.cpp).
 struct leaks_allowed {
 #if defined(KINTSUGI_FUZZ_LSAN)
-  leaks_allowed() { __lsan_disable(); }
-  ~leaks_allowed() { __lsan_enable(); }
+  leaks_allowed() {
+    __lsan_disable();
+  }
+  ~leaks_allowed() {
+    __lsan_enable();
+  }
 #else
   leaks_allowed() = default;
 #endif

@@ -84,8 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
        code(errc::not_allowed), code(errc::unknown_player)},
       "apply");
     if (err)
-      kintsugi::fuzz::require(seen(g) == before, "a refused command changed the game: "
-                                                   + std::string{line});
+      kintsugi::fuzz::require(seen(g) == before,
+                              "a refused command changed the game: " + std::string{line});
   }
   return 0;
 }

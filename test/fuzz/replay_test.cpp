@@ -39,8 +39,9 @@ BOOST_AUTO_TEST_CASE(regressions_pass) {
       n += replay(std::string{std::istreambuf_iterator<char>{in}, {}});
     }
   BOOST_TEST_MESSAGE(n << " regression inputs replayed from " << REGRESSIONS);
-  BOOST_TEST(n == static_cast<std::size_t>(std::distance(fs::directory_iterator{REGRESSIONS},
-                                                          fs::directory_iterator{})));
+  BOOST_TEST(n
+             == static_cast<std::size_t>(
+               std::distance(fs::directory_iterator{REGRESSIONS}, fs::directory_iterator{})));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

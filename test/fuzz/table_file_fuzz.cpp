@@ -17,8 +17,8 @@
 
 #include "fuzz_target.hpp"
 #include "kintsugi/config.hpp"
-#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/bag.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/file.hpp"
 #include "kintsugi/ets/ordered_set.hpp"
 #include "kintsugi/ets/set.hpp"
@@ -28,9 +28,9 @@ namespace {
 namespace ets = kintsugi::ets;
 using kintsugi::ets::errc;
 
-using table_types =
-  std::tuple<ets::set<std::string, int>, ets::ordered_set<int64_t, std::string>,
-             ets::bag<std::string, std::vector<std::string>>, ets::duplicate_bag<int, uint8_t>>;
+using table_types
+  = std::tuple<ets::set<std::string, int>, ets::ordered_set<int64_t, std::string>,
+               ets::bag<std::string, std::vector<std::string>>, ets::duplicate_bag<int, uint8_t>>;
 
 template <class Table>
 auto contents(const Table& t) {
@@ -47,7 +47,8 @@ auto contents(const Table& t) {
 struct system {
   caf::actor_system_config cfg;
   caf::actor_system sys;
-  system() : sys(prepare(cfg)) {}
+  system() : sys(prepare(cfg)) {
+  }
   static caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
     cfg.set("scheduler.policy", caf::atom("testing"));
     cfg.set("logger.verbosity", caf::atom("quiet"));
@@ -116,8 +117,7 @@ void seeds_of(std::size_t type, std::vector<std::string>& out) {
   auto path = kintsugi::fuzz::scratch_dir() + "/seed";
   ets::tab2file(t, path);
   std::ifstream in{path, std::ios::binary};
-  out.push_back(static_cast<char>(type << 1)
-                + std::string{std::istreambuf_iterator<char>{in}, {}});
+  out.push_back(static_cast<char>(type << 1) + std::string{std::istreambuf_iterator<char>{in}, {}});
   // The same objects as a payload to wrap.
   std::vector<char> payload;
   caf::binary_serializer sink{s.sys, payload};

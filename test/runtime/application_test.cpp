@@ -11,7 +11,8 @@ using namespace kintsugi::test;
 BOOST_FIXTURE_TEST_SUITE(application, live_fixture)
 
 BOOST_AUTO_TEST_CASE(stops_in_order_on_request) {
-  auto app = kintsugi::application::start(sys, "app", flags, {worker_child("a"), worker_child("b")});
+  auto app = kintsugi::application::start(sys, "app", flags,
+                                          {worker_child("a"), worker_child("b")});
   if (!app)
     BOOST_FAIL(render(app.error()));
   auto children = which_children(app->root());
@@ -44,9 +45,8 @@ BOOST_AUTO_TEST_CASE(a_tree_with_a_dynamic_supervisor_stops_on_a_signal) {
   // application root -> dynamic supervisor -> many workers, as a game server.
   dynamic_supervisor_flags games;
   games.child_template = worker_spec("game", worker);
-  auto app = kintsugi::application::start(sys, "islands", flags,
-                                          {worker_child("lobby"),
-                                           dynamic_supervisor_spec("games", games)});
+  auto app = kintsugi::application::start(
+    sys, "islands", flags, {worker_child("lobby"), dynamic_supervisor_spec("games", games)});
   if (!app)
     BOOST_FAIL(render(app.error()));
   auto children = which_children(app->root());

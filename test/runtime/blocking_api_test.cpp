@@ -91,8 +91,7 @@ BOOST_AUTO_TEST_CASE(call_and_call_by_name_reach_an_actor_or_say_why_not) {
   spec.name = registered_name{names, "Kusama"};
   auto sup = start_supervisor(sys, flags, {spec});
   BOOST_REQUIRE(sup);
-  BOOST_TEST(*call_by_name<pong_atom>(*names, "Kusama", 1s, ping_atom::value)
-             == pong_atom::value);
+  BOOST_TEST(*call_by_name<pong_atom>(*names, "Kusama", 1s, ping_atom::value) == pong_atom::value);
   BOOST_TEST(call_by_name<pong_atom>(*names, "Nobody", 1s, ping_atom::value).error()
              == errc::not_found);
   auto game = *names->whereis("Kusama");

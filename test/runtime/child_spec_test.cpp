@@ -60,11 +60,13 @@ BOOST_AUTO_TEST_CASE(invalid_specs_are_refused_with_the_problem_named) {
   BOOST_TEST(names(validate(negative), errc::invalid_spec, "negative shutdown timeout"));
   auto significant = worker_spec("sig", worker);
   significant.significant = true;
-  BOOST_TEST(names(validate(significant), errc::invalid_spec, "permanent child cannot be significant"));
+  BOOST_TEST(
+    names(validate(significant), errc::invalid_spec, "permanent child cannot be significant"));
   significant.restart = restart_type::transient;
   BOOST_TEST(!validate(significant));
   // ... but not under auto_shutdown never.
-  BOOST_TEST(names(validate_child(flags(), significant), errc::invalid_spec, "auto_shutdown is never"));
+  BOOST_TEST(
+    names(validate_child(flags(), significant), errc::invalid_spec, "auto_shutdown is never"));
 }
 
 BOOST_AUTO_TEST_CASE(invalid_flags_are_refused_with_the_problem_named) {

@@ -30,8 +30,7 @@ caf::behavior recorder(caf::stateful_actor<recorder_state>* self) {
 // Its continuation throws: it fails after its start has completed.
 caf::behavior broken_continuation(caf::event_based_actor* self) {
   return deferred_init(
-    self, [] { throw std::runtime_error("saved state is corrupt"); },
-    caf::behavior{[](int) {}});
+    self, [] { throw std::runtime_error("saved state is corrupt"); }, caf::behavior{[](int) {}});
 }
 
 using seen_t = std::pair<bool, std::vector<int>>;
@@ -67,9 +66,8 @@ BOOST_AUTO_TEST_CASE(a_supervisor_counts_the_child_started_before_its_continuati
   auto sup = spawn_sup(flags(one_for_one(), 2), {worker_spec("slow", broken_continuation)});
   self->monitor(sup);
   run();
-  self->receive([](caf::down_msg& down) {
-    BOOST_TEST(down.reason == errc::reached_max_restart_intensity);
-  });
+  self->receive(
+    [](caf::down_msg& down) { BOOST_TEST(down.reason == errc::reached_max_restart_intensity); });
   auto exited = first_report(report_kind::child_exited);
   BOOST_TEST(render(exited.reason).find("saved state is corrupt") != std::string::npos,
              render(exited.reason));

@@ -80,8 +80,8 @@ BOOST_AUTO_TEST_CASE(a_restarted_child_gets_the_same_arguments_again) {
   BOOST_REQUIRE(infos[0].actor);
   BOOST_TEST(infos[0].actor != *first);
   BOOST_TEST(*call<std::string>(infos[0].actor, caf::get_atom::value) == "fixed-3");
-  BOOST_TEST(take_reports() == (strings{"child_started:game", "child_exited:game",
-                                        "child_restarted:game"}),
+  BOOST_TEST(take_reports()
+               == (strings{"child_started:game", "child_exited:game", "child_restarted:game"}),
              boost::test_tools::per_element());
   self->send_exit(sup, caf::exit_reason::user_shutdown);
 }
@@ -137,9 +137,9 @@ BOOST_AUTO_TEST_CASE(restart_types_are_honoured) {
   auto sup = spawn_dynamic_sup(dynamic_flags(10));
   auto p = *call<caf::actor>(sup, start_child_atom::value, worker_child("p"));
   auto t = *call<caf::actor>(sup, start_child_atom::value,
-                              worker_child("t", restart_type::transient));
+                             worker_child("t", restart_type::transient));
   auto tmp = *call<caf::actor>(sup, start_child_atom::value,
-                                worker_child("tmp", restart_type::temporary));
+                               worker_child("tmp", restart_type::temporary));
   end_normally(p);
   end_normally(t);
   end_normally(tmp);
@@ -149,9 +149,9 @@ BOOST_AUTO_TEST_CASE(restart_types_are_honoured) {
   BOOST_TEST(infos[0].id == "p");
   BOOST_TEST(infos[0].actor != p);
   auto t2 = *call<caf::actor>(sup, start_child_atom::value,
-                               worker_child("t", restart_type::transient));
+                              worker_child("t", restart_type::transient));
   auto tmp2 = *call<caf::actor>(sup, start_child_atom::value,
-                                 worker_child("tmp", restart_type::temporary));
+                                worker_child("tmp", restart_type::temporary));
   crash(t2);
   crash(tmp2);
   // The transient child came back after an abnormal exit; the temporary one
@@ -210,9 +210,9 @@ BOOST_AUTO_TEST_CASE(a_failed_restart_is_tried_again_and_calls_are_answered_mean
   BOOST_REQUIRE_EQUAL(infos.size(), 1u);
   BOOST_TEST(infos[0].status == child_info::state::running);
   BOOST_TEST(*starts == 4);
-  BOOST_TEST(take_reports() == (strings{"child_started:flaky", "child_exited:flaky",
-                                        "start_failed:flaky", "start_failed:flaky",
-                                        "child_restarted:flaky"}),
+  BOOST_TEST(take_reports()
+               == (strings{"child_started:flaky", "child_exited:flaky", "start_failed:flaky",
+                           "start_failed:flaky", "child_restarted:flaky"}),
              boost::test_tools::per_element());
   self->send_exit(sup, caf::exit_reason::user_shutdown);
 }
@@ -229,8 +229,7 @@ BOOST_AUTO_TEST_CASE(a_start_that_fails_or_is_ignored_keeps_nothing) {
   BOOST_REQUIRE(none);
   BOOST_TEST(!*none);
   auto invalid = worker_child("");
-  BOOST_TEST(call<caf::actor>(sup, start_child_atom::value, invalid).error()
-             == errc::invalid_spec);
+  BOOST_TEST(call<caf::actor>(sup, start_child_atom::value, invalid).error() == errc::invalid_spec);
   BOOST_TEST(children(sup).empty());
   self->send_exit(sup, caf::exit_reason::user_shutdown);
 }

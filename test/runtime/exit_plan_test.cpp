@@ -37,9 +37,15 @@ class rows final : public child_table {
 public:
   std::vector<row> xs;
 
-  std::size_t size() const noexcept override { return xs.size(); }
-  const child_spec& spec(std::size_t i) const override { return xs[i].spec; }
-  child_phase phase(std::size_t i) const override { return xs[i].phase; }
+  std::size_t size() const noexcept override {
+    return xs.size();
+  }
+  const child_spec& spec(std::size_t i) const override {
+    return xs[i].spec;
+  }
+  child_phase phase(std::size_t i) const override {
+    return xs[i].phase;
+  }
 
   rows& add(std::string id, restart_type restart = restart_type::permanent,
             bool significant = false, child_phase phase = child_phase::running) {
@@ -58,16 +64,19 @@ const caf::error crash = caf::sec::runtime_error;
 const caf::error normal = caf::exit_reason::normal;
 
 detail::exit_plan decide(const rows& children, std::size_t exited, const caf::error& reason,
-                 auto_shutdown rule = auto_shutdown::never,
-                 const restart_intensity& intensity = restart_intensity{3, 5s}) {
+                         auto_shutdown rule = auto_shutdown::never,
+                         const restart_intensity& intensity = restart_intensity{3, 5s}) {
   return detail::decide_exit(children, exited, reason, rule, intensity, t0, "sup");
 }
 
 // A strategy that returns what it is told, to see what plan_restart keeps.
 class scripted final : public restart_strategy {
 public:
-  explicit scripted(restart_plan p, bool fail = false) : p_(std::move(p)), fail_(fail) {}
-  std::string_view name() const noexcept override { return "scripted"; }
+  explicit scripted(restart_plan p, bool fail = false) : p_(std::move(p)), fail_(fail) {
+  }
+  std::string_view name() const noexcept override {
+    return "scripted";
+  }
   restart_plan plan(const child_list&, std::size_t) const override {
     if (fail_)
       throw std::runtime_error("no plan today");
@@ -131,21 +140,21 @@ BOOST_AUTO_TEST_CASE(auto_shutdown_follows_significant_children_that_end_for_goo
   BOOST_TEST(!std::get<shut_down>(any).intensity_reached);
   BOOST_TEST(std::get<shut_down>(any).reason == caf::exit_reason::user_shutdown);
   // A child that is not significant never ends the supervisor.
-  BOOST_TEST(std::holds_alternative<leave_ended>(decide(xs, 2, normal,
-                                                        auto_shutdown::any_significant)));
+  BOOST_TEST(
+    std::holds_alternative<leave_ended>(decide(xs, 2, normal, auto_shutdown::any_significant)));
   // all_significant waits for the last significant child, counting one that
   // waits for a restart as alive.
-  BOOST_TEST(std::holds_alternative<leave_ended>(decide(xs, 0, normal,
-                                                        auto_shutdown::all_significant)));
+  BOOST_TEST(
+    std::holds_alternative<leave_ended>(decide(xs, 0, normal, auto_shutdown::all_significant)));
   xs.xs[1].phase = child_phase::restarting;
-  BOOST_TEST(std::holds_alternative<leave_ended>(decide(xs, 0, normal,
-                                                        auto_shutdown::all_significant)));
+  BOOST_TEST(
+    std::holds_alternative<leave_ended>(decide(xs, 0, normal, auto_shutdown::all_significant)));
   xs.xs[1].phase = child_phase::undefined;
-  BOOST_TEST(std::holds_alternative<shut_down>(decide(xs, 0, normal,
-                                                      auto_shutdown::all_significant)));
+  BOOST_TEST(
+    std::holds_alternative<shut_down>(decide(xs, 0, normal, auto_shutdown::all_significant)));
   // A significant child that is restarted does not end the supervisor.
-  BOOST_TEST(std::holds_alternative<detail::restart_child>(decide(xs, 0, crash,
-                                                          auto_shutdown::any_significant)));
+  BOOST_TEST(std::holds_alternative<detail::restart_child>(
+    decide(xs, 0, crash, auto_shutdown::any_significant)));
 }
 
 BOOST_AUTO_TEST_CASE(the_builtin_strategies_plan_in_start_and_reverse_order) {

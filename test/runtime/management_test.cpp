@@ -53,9 +53,9 @@ struct gated_trio : fixture {
 BOOST_FIXTURE_TEST_SUITE(management, fixture)
 
 BOOST_AUTO_TEST_CASE(which_children_and_count_children) {
-  auto sup = spawn_sup(flags(), {worker_child("a"),
-                                 supervisor_spec("s", flags(), {worker_child("x")}),
-                                 worker_child("b")});
+  auto sup = spawn_sup(flags(),
+                       {worker_child("a"), supervisor_spec("s", flags(), {worker_child("x")}),
+                        worker_child("b")});
   BOOST_TEST(succeeded(call<caf::unit_t>(sup, terminate_child_atom::value, std::string{"b"})));
   auto infos = children(sup);
   BOOST_REQUIRE_EQUAL(infos.size(), 3u);
@@ -215,8 +215,7 @@ BOOST_AUTO_TEST_CASE(calls_for_a_child_between_failed_restart_attempts_see_resta
 // the child that failed to start is `restarting`; the siblings the plan
 // stopped and has not started again are `undefined`, so they may be restarted
 // or deleted between attempts, and the next attempt starts the rest.
-BOOST_FIXTURE_TEST_CASE(between_failed_attempts_only_the_failing_child_is_restarting,
-                        gated_trio) {
+BOOST_FIXTURE_TEST_CASE(between_failed_attempts_only_the_failing_child_is_restarting, gated_trio) {
   auto sup = start_trio(one_for_all());
   BOOST_TEST(running_ids(sup) == (strings{"a", "b", "c"}), boost::test_tools::per_element());
   auto a0 = child(sup, "a");
@@ -261,8 +260,7 @@ BOOST_FIXTURE_TEST_CASE(between_failed_attempts_only_the_failing_child_is_restar
   self->send_exit(sup, caf::exit_reason::user_shutdown);
 }
 
-BOOST_FIXTURE_TEST_CASE(a_supervisor_stopped_between_failed_attempts_leaves_no_child,
-                        gated_trio) {
+BOOST_FIXTURE_TEST_CASE(a_supervisor_stopped_between_failed_attempts_leaves_no_child, gated_trio) {
   auto sup = start_trio(rest_for_one());
   auto a = child(sup, "a");
   caf::anon_send(a, crash_atom::value, caf::error{caf::sec::runtime_error});

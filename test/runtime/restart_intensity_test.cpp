@@ -44,10 +44,10 @@ BOOST_AUTO_TEST_CASE(a_supervisor_gives_up_after_too_many_restarts_in_the_period
   self->receive([&](caf::down_msg& down) { reason = down.reason; });
   BOOST_TEST(reason == errc::reached_max_restart_intensity);
   BOOST_TEST(is_dead(b)); // it shut its children down before it exited
-  BOOST_TEST(take_reports()
-               == (std::vector<std::string>{"child_exited:a", "intensity_reached:",
-                                            "supervisor_stopping:"}),
-             boost::test_tools::per_element());
+  BOOST_TEST(
+    take_reports()
+      == (std::vector<std::string>{"child_exited:a", "intensity_reached:", "supervisor_stopping:"}),
+    boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(restarts_spread_past_the_period_never_give_up) {

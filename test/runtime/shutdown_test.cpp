@@ -41,9 +41,8 @@ BOOST_AUTO_TEST_CASE(children_stop_in_reverse_start_order_each_by_its_policy) {
                == (strings{"c:exit_reason(user_shutdown)", "b:exit_reason(kill)",
                            "a:exit_reason(user_shutdown)"}),
              boost::test_tools::per_element());
-  self->receive([](caf::down_msg& down) {
-    BOOST_TEST(down.reason == caf::exit_reason::user_shutdown);
-  });
+  self->receive(
+    [](caf::down_msg& down) { BOOST_TEST(down.reason == caf::exit_reason::user_shutdown); });
 }
 
 BOOST_AUTO_TEST_CASE(brutal_kill_ends_a_child_that_traps_exits_at_once) {

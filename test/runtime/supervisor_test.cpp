@@ -31,8 +31,8 @@ BOOST_AUTO_TEST_CASE(a_boot_failure_stops_the_started_children_in_reverse_and_na
   auto log = std::make_shared<strings>();
   auto bad = worker_child("c");
   bad.start = failing_start(caf::make_error(caf::sec::runtime_error, "no database"));
-  auto sup = spawn_supervisor(sys, flags(), {logged_child("a", log), logged_child("b", log), bad,
-                                          logged_child("d", log)});
+  auto sup = spawn_supervisor(
+    sys, flags(), {logged_child("a", log), logged_child("b", log), bad, logged_child("d", log)});
   self->monitor(sup);
   auto ready = self->request(sup, caf::infinite, ready_atom::value);
   run();
@@ -86,20 +86,19 @@ BOOST_AUTO_TEST_CASE(permanent_children_are_restarted_after_any_exit) {
 }
 
 BOOST_AUTO_TEST_CASE(transient_children_are_restarted_only_after_an_abnormal_exit) {
-  auto sup = spawn_sup(flags(one_for_one(), 10),
-                       {worker_child("n", restart_type::transient),
-                        worker_child("s", restart_type::transient),
-                        worker_child("t", restart_type::transient),
-                        worker_child("x", restart_type::transient),
-                        worker_child("e", restart_type::transient)});
-  end_normally(child(sup, "n"));                       // normal
-  crash(child(sup, "s"), caf::exit_reason::user_shutdown);    // shutdown
-  crash(child(sup, "t"), shutdown_reason("done"));            // {shutdown, Term}
+  auto sup = spawn_sup(flags(one_for_one(), 10), {worker_child("n", restart_type::transient),
+                                                  worker_child("s", restart_type::transient),
+                                                  worker_child("t", restart_type::transient),
+                                                  worker_child("x", restart_type::transient),
+                                                  worker_child("e", restart_type::transient)});
+  end_normally(child(sup, "n"));                           // normal
+  crash(child(sup, "s"), caf::exit_reason::user_shutdown); // shutdown
+  crash(child(sup, "t"), shutdown_reason("done"));         // {shutdown, Term}
   auto x = child(sup, "x");
-  crash(x, caf::sec::runtime_error);                          // abnormal
+  crash(x, caf::sec::runtime_error); // abnormal
   auto e = child(sup, "e");
   take_reports();
-  caf::anon_send(e, throw_atom::value);                       // uncaught exception
+  caf::anon_send(e, throw_atom::value); // uncaught exception
   run();
   auto exited = first_report(report_kind::child_exited);
   BOOST_TEST(exited.reason == caf::sec::runtime_error);
@@ -118,8 +117,7 @@ BOOST_AUTO_TEST_CASE(transient_children_are_restarted_only_after_an_abnormal_exi
 
 BOOST_AUTO_TEST_CASE(temporary_children_are_never_restarted_and_forgotten) {
   auto sup = spawn_sup(flags(), {worker_child("n", restart_type::temporary),
-                                 worker_child("x", restart_type::temporary),
-                                 worker_child("p")});
+                                 worker_child("x", restart_type::temporary), worker_child("p")});
   end_normally(child(sup, "n"));
   crash(child(sup, "x"), caf::sec::runtime_error);
   BOOST_TEST(running_ids(sup) == strings{"p"});
@@ -161,7 +159,9 @@ BOOST_AUTO_TEST_CASE(children_never_outlive_a_crashed_supervisor) {
   // A custom strategy that throws makes the supervisor itself fail.
   class broken : public restart_strategy {
   public:
-    std::string_view name() const noexcept override { return "broken"; }
+    std::string_view name() const noexcept override {
+      return "broken";
+    }
     restart_plan plan(const child_list&, std::size_t) const override {
       throw std::logic_error("broken strategy");
     }

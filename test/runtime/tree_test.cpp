@@ -12,9 +12,9 @@ using strings = std::vector<std::string>;
 BOOST_FIXTURE_TEST_SUITE(tree, fixture)
 
 BOOST_AUTO_TEST_CASE(a_supervisor_child_counts_as_started_when_all_its_children_are) {
-  auto sup = spawn_sup(flags(), {supervisor_spec("mid", flags(), {worker_child("x"),
-                                                                  worker_child("y")}),
-                                 worker_child("after")});
+  auto sup = spawn_sup(flags(),
+                       {supervisor_spec("mid", flags(), {worker_child("x"), worker_child("y")}),
+                        worker_child("after")});
   // "after" starts only once mid has started x and y.
   BOOST_TEST(take_reports()
                == (strings{"child_started:x", "child_started:y", "child_started:mid",
@@ -62,8 +62,8 @@ BOOST_AUTO_TEST_CASE(a_child_tree_that_ends_itself_at_once_still_started) {
 BOOST_AUTO_TEST_CASE(a_failure_escalates_through_three_levels) {
   // leaf and mid give up at their first restart; root restarts mid, which
   // starts a fresh leaf with fresh workers.
-  auto leaf = supervisor_spec("leaf", flags(one_for_one(), 0), {worker_child("l1"),
-                                                                 worker_child("l2")});
+  auto leaf = supervisor_spec("leaf", flags(one_for_one(), 0),
+                              {worker_child("l1"), worker_child("l2")});
   auto mid = supervisor_spec("mid", flags(one_for_one(), 0), {leaf, worker_child("m1")});
   auto root = spawn_sup(flags(one_for_one(), 3), {worker_child("r1"), mid});
   auto r1 = child(root, "r1");

@@ -9,7 +9,9 @@ namespace {
 // example from restart_strategy.hpp, used for real.
 class workers_for_one : public restart_strategy {
 public:
-  std::string_view name() const noexcept override { return "workers_for_one"; }
+  std::string_view name() const noexcept override {
+    return "workers_for_one";
+  }
 
   restart_plan plan(const child_list& children, std::size_t failed) const override {
     restart_plan p;
@@ -48,7 +50,9 @@ BOOST_AUTO_TEST_CASE(a_user_defined_strategy_decides_the_restarts) {
 BOOST_AUTO_TEST_CASE(an_out_of_range_index_is_ignored) {
   class wild : public restart_strategy {
   public:
-    std::string_view name() const noexcept override { return "wild"; }
+    std::string_view name() const noexcept override {
+      return "wild";
+    }
     restart_plan plan(const child_list&, std::size_t failed) const override {
       return {{42}, {failed, 99}};
     }

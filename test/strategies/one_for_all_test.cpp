@@ -3,14 +3,13 @@
 using namespace kintsugi;
 using namespace kintsugi::test;
 
-
 BOOST_FIXTURE_TEST_SUITE(one_for_all, fixture)
 
 BOOST_AUTO_TEST_CASE(restarts_every_child_stopping_the_others_in_reverse_order) {
   auto log = std::make_shared<std::vector<std::string>>();
   auto sup = spawn_sup(flags(kintsugi::one_for_all()),
-                       {logged_child("a", log), logged_child("b", log),
-                        logged_child("c", log), logged_child("d", log)});
+                       {logged_child("a", log), logged_child("b", log), logged_child("c", log),
+                        logged_child("d", log)});
   std::vector<caf::actor> before;
   for (auto& info : children(sup))
     before.push_back(info.actor);
@@ -36,9 +35,9 @@ BOOST_AUTO_TEST_CASE(restarts_every_child_stopping_the_others_in_reverse_order) 
 }
 
 BOOST_AUTO_TEST_CASE(drops_temporary_children_it_stops) {
-  auto sup = spawn_sup(flags(kintsugi::one_for_all()),
-                       {worker_child("a"), worker_child("t", restart_type::temporary),
-                        worker_child("c")});
+  auto sup
+    = spawn_sup(flags(kintsugi::one_for_all()),
+                {worker_child("a"), worker_child("t", restart_type::temporary), worker_child("c")});
   auto t = child(sup, "t");
   crash(child(sup, "a"));
   BOOST_TEST(is_dead(t));

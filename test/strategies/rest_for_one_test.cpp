@@ -6,9 +6,8 @@ using namespace kintsugi::test;
 BOOST_FIXTURE_TEST_SUITE(rest_for_one, fixture)
 
 BOOST_AUTO_TEST_CASE(restarts_the_failed_child_and_those_started_after_it) {
-  auto sup = spawn_sup(flags(kintsugi::rest_for_one()),
-                       {worker_child("a"), worker_child("b"), worker_child("c"),
-                        worker_child("d")});
+  auto sup = spawn_sup(flags(kintsugi::rest_for_one()), {worker_child("a"), worker_child("b"),
+                                                         worker_child("c"), worker_child("d")});
   auto a = child(sup, "a");
   auto b = child(sup, "b");
   auto c = child(sup, "c");

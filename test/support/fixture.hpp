@@ -14,7 +14,6 @@ namespace kintsugi::test {
 
 using kintsugi::testing::succeeded;
 
-
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using pong_atom = caf::atom_constant<caf::atom("pong")>;
 using crash_atom = caf::atom_constant<caf::atom("crash")>;

@@ -19,13 +19,12 @@
 /// object types: opening it as another kind or with other types fails with
 /// `errc::wrong_type`; a truncated, corrupted or foreign file fails with
 /// `errc::bad_file`. Opening an existing file reads every page of it once,
-/// to check its structure before LMDB (which trusts its pages) does. Durability is explicit (`durable_options`): every write
-/// on disk when it returns, or group commits flushed on `sync()` and at a
-/// bounded interval. Keys are at most 511 bytes once encoded (LMDB's limit);
-/// integers and strings keep their order on disk, other key types of an
-/// ordered_set are ordered by their comparator. Bags keep insertion order
-/// per key; a bag tells equal objects by their serialized bytes. Handles
-/// are thread-safe and share the file; the last one closes it.
+/// to check its structure before LMDB (which trusts its pages) does. Durability is explicit
+/// (`durable_options`): every write on disk when it returns, or group commits flushed on `sync()`
+/// and at a bounded interval. Keys are at most 511 bytes once encoded (LMDB's limit); integers and
+/// strings keep their order on disk, other key types of an ordered_set are ordered by their
+/// comparator. Bags keep insertion order per key; a bag tells equal objects by their serialized
+/// bytes. Handles are thread-safe and share the file; the last one closes it.
 
 #include <functional>
 #include <memory>
@@ -41,8 +40,8 @@
 #include "kintsugi/ets/detail/durable_file.hpp"
 #include "kintsugi/ets/detail/durable_record.hpp"
 #include "kintsugi/ets/detail/key_codec.hpp"
-#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/durable_options.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/table.hpp"
 #include "kintsugi/ets/table_options.hpp"
 
@@ -62,7 +61,9 @@ public:
   /// An invalid handle.
   durable_table() = default;
 
-  explicit operator bool() const noexcept { return static_cast<bool>(file_); }
+  explicit operator bool() const noexcept {
+    return static_cast<bool>(file_);
+  }
 
   /// Opens the table in `path`, creating it unless `opts.read_only`.
   /// Errors: `errc::bad_file`, `errc::wrong_type`, `sec::cannot_open_file`
@@ -83,12 +84,18 @@ public:
   }
 
   /// Flushes and closes the file for every handle.
-  caf::error close() { return file_->close(); }
+  caf::error close() {
+    return file_->close();
+  }
 
   /// Flushes committed writes to disk (for `durability::group`).
-  caf::error sync() { return file_->sync(); }
+  caf::error sync() {
+    return file_->sync();
+  }
 
-  const std::string& path() const noexcept { return file_->path(); }
+  const std::string& path() const noexcept {
+    return file_->path();
+  }
 
   // -- writes ------------------------------------------------------------------
 
@@ -495,8 +502,7 @@ private:
     if (lo)
       from = encode_key(*lo);
     auto err = detail::durable_file::scan(
-      t, from ? std::optional<bytes_view>{*from} : std::nullopt,
-      [&](bytes_view sk, bytes_view sv) {
+      t, from ? std::optional<bytes_view>{*from} : std::nullopt, [&](bytes_view sk, bytes_view sv) {
         auto k = decode_key(sk);
         auto v = unseal(sk, sv);
         if (!k || !v) {
@@ -515,18 +521,17 @@ private:
       std::optional<K> found;
       auto from = key ? std::optional<bytes>{encode_key(*key)} : std::nullopt;
       caf::error failure;
-      auto e = detail::durable_file::scan(
-        t, from ? std::optional<bytes_view>{*from} : std::nullopt,
-        [&](bytes_view sk, bytes_view) {
-          if (!inclusive && from && sk == *from)
-            return true;
-          auto k = decode_key(sk);
-          if (!k)
-            failure = std::move(k.error());
-          else
-            found = std::move(*k);
-          return false;
-        });
+      auto e = detail::durable_file::scan(t, from ? std::optional<bytes_view>{*from} : std::nullopt,
+                                          [&](bytes_view sk, bytes_view) {
+                                            if (!inclusive && from && sk == *from)
+                                              return true;
+                                            auto k = decode_key(sk);
+                                            if (!k)
+                                              failure = std::move(k.error());
+                                            else
+                                              found = std::move(*k);
+                                            return false;
+                                          });
       if (e || failure)
         return e ? e : failure;
       return found;
@@ -536,8 +541,8 @@ private:
   caf::expected<std::optional<K>> key_before(const std::optional<K>& key) const {
     return read_value<std::optional<K>>([&](txn& t) -> caf::expected<std::optional<K>> {
       auto before = key ? std::optional<bytes>{encode_key(*key)} : std::nullopt;
-      auto r = detail::durable_file::last_before(
-        t, before ? std::optional<bytes_view>{*before} : std::nullopt);
+      auto r = detail::durable_file::last_before(t, before ? std::optional<bytes_view>{*before}
+                                                           : std::nullopt);
       if (!r)
         return std::move(r.error());
       if (!*r)

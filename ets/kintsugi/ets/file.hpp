@@ -87,8 +87,8 @@ caf::error tab2file(const reader<Storage>& table, const std::string& path) {
 /// version); `errc::wrong_type` when it holds another kind or other types;
 /// `sec::cannot_open_file`; those of `Table::create`.
 template <class Table>
-caf::expected<Table> file2tab(caf::local_actor* self, const std::string& path,
-                              table_options opts = {}) {
+caf::expected<Table>
+file2tab(caf::local_actor* self, const std::string& path, table_options opts = {}) {
   using key_type = typename Table::key_type;
   using object_type = typename Table::object_type;
   auto& sys = self->home_system();

@@ -85,7 +85,9 @@ class state_vault {
 public:
   state_vault() = default;
 
-  explicit operator bool() const noexcept { return static_cast<bool>(impl_); }
+  explicit operator bool() const noexcept {
+    return static_cast<bool>(impl_);
+  }
 
   /// Opens a vault: starts its keeper and opens its durable table, if any.
   static caf::expected<state_vault> open(caf::actor_system& sys, vault_options opts = {}) {
@@ -145,7 +147,9 @@ public:
 
   /// Ends the keeper (the states in memory go with it) and closes the
   /// durable table. Every copy of the vault is closed.
-  caf::error close() { return impl_->close(); }
+  caf::error close() {
+    return impl_->close();
+  }
 
 private:
   struct shared {
@@ -164,7 +168,9 @@ private:
       return result;
     }
 
-    ~shared() { close(); }
+    ~shared() {
+      close();
+    }
   };
 
   std::shared_ptr<shared> impl_;
@@ -205,11 +211,17 @@ struct kept {
   std::string key;
 
 private:
-  static bool failed(const caf::error& x) { return static_cast<bool>(x); }
+  static bool failed(const caf::error& x) {
+    return static_cast<bool>(x);
+  }
   template <class T>
-  static bool failed(const caf::expected<T>& x) { return !x; }
+  static bool failed(const caf::expected<T>& x) {
+    return !x;
+  }
   template <class T>
-  static bool failed(const T&) { return false; }
+  static bool failed(const T&) {
+    return false;
+  }
 };
 
 /// Makes `self` keep its state (`self->state.value`) in `vault` under `key`:

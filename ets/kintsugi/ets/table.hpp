@@ -44,8 +44,8 @@
 #include <caf/expected.hpp>
 #include <caf/local_actor.hpp>
 
-#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/detail/table_base.hpp"
+#include "kintsugi/ets/error.hpp"
 #include "kintsugi/ets/table_info.hpp"
 #include "kintsugi/ets/table_options.hpp"
 
@@ -68,7 +68,9 @@ public:
   /// An invalid handle.
   reader() = default;
 
-  explicit operator bool() const noexcept { return static_cast<bool>(store_); }
+  explicit operator bool() const noexcept {
+    return static_cast<bool>(store_);
+  }
 
   /// The object(s) under `key`.
   caf::expected<lookup_type> lookup(const key_type& key) const {
@@ -102,7 +104,8 @@ public:
   template <class Acc, class F>
   caf::expected<Acc> foldl(Acc acc, F f) const {
     return checked_read([&] {
-      store_->for_each([&](const key_type& k, const object_type& v) { acc = f(std::move(acc), k, v); });
+      store_->for_each(
+        [&](const key_type& k, const object_type& v) { acc = f(std::move(acc), k, v); });
       return std::move(acc);
     });
   }
@@ -176,7 +179,8 @@ public:
     static_assert(Storage::ordered, "range: ordered_set only");
     return checked_read([&] {
       std::vector<std::pair<key_type, object_type>> out;
-      store_->for_range(lo, hi, [&](const key_type& k, const object_type& v) { out.emplace_back(k, v); });
+      store_->for_range(lo, hi,
+                        [&](const key_type& k, const object_type& v) { out.emplace_back(k, v); });
       return out;
     });
   }
@@ -220,10 +224,14 @@ public:
   }
 
   /// The table's name; empty when it has none.
-  const std::string& name() const noexcept { return store_->name(); }
+  const std::string& name() const noexcept {
+    return store_->name();
+  }
 
   /// The actor system the table belongs to.
-  caf::actor_system& home_system() const noexcept { return store_->home_system(); }
+  caf::actor_system& home_system() const noexcept {
+    return store_->home_system();
+  }
 
   /// Opens the table registered under `name` for reading by `self`. Errors:
   /// `errc::not_found`, `errc::wrong_type` (another kind or other types),
@@ -241,8 +249,7 @@ protected:
   template <class>
   friend class table;
 
-  reader(std::shared_ptr<Storage> store, caf::actor_id who)
-    : store_(std::move(store)), who_(who) {
+  reader(std::shared_ptr<Storage> store, caf::actor_id who) : store_(std::move(store)), who_(who) {
   }
 
   template <class S>
@@ -276,8 +283,8 @@ protected:
 
   template <class F>
   auto checked_read(F&& f) const {
-    return guarded(store_->may_read(who_), [this] { return store_->check_read(who_); },
-                   std::forward<F>(f));
+    return guarded(
+      store_->may_read(who_), [this] { return store_->check_read(who_); }, std::forward<F>(f));
   }
 
   std::shared_ptr<Storage> store_;
@@ -299,8 +306,8 @@ public:
   /// Creates a table owned by `self`. Errors: `errc::already_registered`
   /// when `opts.name` is taken in this actor system.
   template <class... Ts>
-  static caf::expected<table> create(caf::local_actor* self, table_options opts = {},
-                                     Ts&&... storage_args) {
+  static caf::expected<table>
+  create(caf::local_actor* self, table_options opts = {}, Ts&&... storage_args) {
     auto store = std::make_shared<Storage>(opts, std::forward<Ts>(storage_args)...);
     if (auto err = store->start(self->home_system(), caf::actor_cast<caf::actor>(self)))
       return err;
@@ -331,8 +338,7 @@ public:
   static caf::expected<table> adopt(caf::local_actor* self, const transfer& t) {
     if (!t.table)
       return make_error(errc::not_found, "a transfer without a table");
-    if (auto err = t.table->check_type(Storage::table_kind, typeid(key_type),
-                                       typeid(object_type)))
+    if (auto err = t.table->check_type(Storage::table_kind, typeid(key_type), typeid(object_type)))
       return err;
     if (t.table->owner_id() != self->id())
       return make_error(errc::no_access, "the table was given to another actor");
@@ -340,28 +346,27 @@ public:
   }
 
   /// A read-only handle to the same table, for the same actor.
-  base read_only() const { return base{this->store_, this->who_}; }
+  base read_only() const {
+    return base{this->store_, this->who_};
+  }
 
   // -- writes ------------------------------------------------------------------
 
   /// Inserts `object` under `key`: a set replaces, a bag keeps one of equal
   /// objects, a duplicate_bag keeps them all.
   caf::error insert(key_type key, object_type object) {
-    return checked_write([&] {
-      this->store_->insert(std::move(key), std::move(object));
-    });
+    return checked_write([&] { this->store_->insert(std::move(key), std::move(object)); });
   }
 
   /// Inserts all objects at once: no reader sees some without the others.
   caf::error insert(std::vector<std::pair<key_type, object_type>> objects) {
-    return checked_write([&] {
-      this->store_->insert(std::move(objects));
-    });
+    return checked_write([&] { this->store_->insert(std::move(objects)); });
   }
 
   /// Inserts unless the key is present; false when it was.
   caf::expected<bool> insert_new(key_type key, object_type object) {
-    return checked_write([&] { return this->store_->insert_new(std::move(key), std::move(object)); });
+    return checked_write(
+      [&] { return this->store_->insert_new(std::move(key), std::move(object)); });
   }
 
   /// Inserts all objects unless any key is present; then none, and false.
@@ -387,9 +392,7 @@ public:
 
   /// Erases everything (ETS's delete_all_objects).
   caf::error clear() {
-    return checked_write([&] {
-      this->store_->clear();
-    });
+    return checked_write([&] { this->store_->clear(); });
   }
 
   /// Erases every object `pred(key, object)` holds for; returns how many.
@@ -403,10 +406,13 @@ public:
   template <class F>
   caf::expected<bool> update(const key_type& key, F f) {
     return checked_write([&] {
-      return this->store_->update(key, std::nullopt, [&](object_type& x) {
-        f(x);
-        return true;
-      }).has_value();
+      return this->store_
+        ->update(key, std::nullopt,
+                 [&](object_type& x) {
+                   f(x);
+                   return true;
+                 })
+        .has_value();
     });
   }
 
@@ -414,8 +420,7 @@ public:
   /// atomically, inserting `initial` first when the key is missing, and
   /// returns the new value (ETS's update_counter with a default object).
   template <class N, class Field>
-  caf::expected<N> update_counter(const key_type& key, N delta, object_type initial,
-                                  Field field) {
+  caf::expected<N> update_counter(const key_type& key, N delta, object_type initial, Field field) {
     return checked_write([&] {
       return *this->store_->update(key, std::optional<object_type>{std::move(initial)},
                                    [&](object_type& x) -> N {
@@ -448,7 +453,9 @@ public:
   }
 
   /// Deletes the table now (ETS's delete/1); its name is free again.
-  caf::error destroy() { return this->store_->destroy(this->who_); }
+  caf::error destroy() {
+    return this->store_->destroy(this->who_);
+  }
 
 private:
   table(std::shared_ptr<Storage> store, caf::actor_id who) : base(std::move(store), who) {
@@ -456,9 +463,9 @@ private:
 
   template <class F>
   auto checked_write(F&& f) {
-    return base::guarded(this->store_->may_write(this->who_),
-                         [this] { return this->store_->check_write(this->who_); },
-                         std::forward<F>(f));
+    return base::guarded(
+      this->store_->may_write(this->who_), [this] { return this->store_->check_write(this->who_); },
+      std::forward<F>(f));
   }
 };
 

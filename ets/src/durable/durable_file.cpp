@@ -131,7 +131,9 @@ struct durable_file::impl {
       shut();
   }
 
-  caf::error closed_error() const { return make_error(errc::table_closed, path); }
+  caf::error closed_error() const {
+    return make_error(errc::table_closed, path);
+  }
 
   void flush_loop() {
     std::unique_lock<std::mutex> guard{flush_mtx};
@@ -205,8 +207,7 @@ void durable_file::impl::find_map() {
     if (std::sscanf(line.c_str(), "%lx-%lx %7s %lx %x:%x %lu", &begin, &end, perms, &offset,
                     &dev_major, &dev_minor, &ino)
           == 7
-        && ino == file_id.second && makedev(dev_major, dev_minor) == file_id.first
-        && offset == 0)
+        && ino == file_id.second && makedev(dev_major, dev_minor) == file_id.first && offset == 0)
       maps.emplace_back(reinterpret_cast<const char*>(begin), reinterpret_cast<const char*>(end));
   }
 }
@@ -220,8 +221,8 @@ caf::expected<bytes_view> durable_file::impl::view_of(const MDB_val& x) const {
   for (auto [begin, end] : maps)
     if (p >= begin && p < end && x.mv_size > static_cast<std::size_t>(end - p))
       return make_error(errc::bad_file,
-                        fmt::format("{}: corrupted (a value of {} bytes runs past the map)",
-                                    path, x.mv_size));
+                        fmt::format("{}: corrupted (a value of {} bytes runs past the map)", path,
+                                    x.mv_size));
   return bytes_view{p, x.mv_size};
 }
 
@@ -284,9 +285,8 @@ caf::error check_options(const std::string& path, const durable_options& opts) {
 
 // The file's status when it exists and is one LMDB may read: LMDB trusts
 // every page it reads, so a file from elsewhere is checked first.
-caf::expected<std::optional<struct stat>> examine_existing(const std::string& path,
-                                                           const durable_identity& id,
-                                                           const durable_options& opts) {
+caf::expected<std::optional<struct stat>>
+examine_existing(const std::string& path, const durable_identity& id, const durable_options& opts) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (opts.read_only)
@@ -462,9 +462,9 @@ caf::error durable_file::impl::check_identity(MDB_txn* t) {
   return {};
 }
 
-caf::expected<std::shared_ptr<durable_file>>
-durable_file::open(const std::string& path, const durable_identity& id,
-                   const durable_options& opts) {
+caf::expected<std::shared_ptr<durable_file>> durable_file::open(const std::string& path,
+                                                                const durable_identity& id,
+                                                                const durable_options& opts) {
   if (auto err = check_options(path, opts))
     return err;
   install_fault_handler();
@@ -600,27 +600,27 @@ caf::error durable_file::read(const std::function<caf::error(txn&)>& body) const
   if (f.closed)
     return f.closed_error();
   return guarded(f, [&]() -> caf::error {
-  txn t{nullptr, &f};
-  {
+    txn t{nullptr, &f};
+    {
+      std::lock_guard<std::mutex> readers_guard{f.readers_mtx};
+      if (!f.idle_readers.empty()) {
+        t.raw = f.idle_readers.back();
+        f.idle_readers.pop_back();
+      }
+    }
+    if (t.raw) {
+      if (auto rc = mdb_txn_renew(t.raw)) {
+        mdb_txn_abort(t.raw);
+        return lmdb_error(rc, f.path + ": renew");
+      }
+    } else if (auto rc = mdb_txn_begin(f.env, nullptr, MDB_RDONLY, &t.raw)) {
+      return lmdb_error(rc, f.path + ": begin");
+    }
+    auto err = body(t);
+    mdb_txn_reset(t.raw);
     std::lock_guard<std::mutex> readers_guard{f.readers_mtx};
-    if (!f.idle_readers.empty()) {
-      t.raw = f.idle_readers.back();
-      f.idle_readers.pop_back();
-    }
-  }
-  if (t.raw) {
-    if (auto rc = mdb_txn_renew(t.raw)) {
-      mdb_txn_abort(t.raw);
-      return lmdb_error(rc, f.path + ": renew");
-    }
-  } else if (auto rc = mdb_txn_begin(f.env, nullptr, MDB_RDONLY, &t.raw)) {
-    return lmdb_error(rc, f.path + ": begin");
-  }
-  auto err = body(t);
-  mdb_txn_reset(t.raw);
-  std::lock_guard<std::mutex> readers_guard{f.readers_mtx};
-  f.idle_readers.push_back(t.raw);
-  return err;
+    f.idle_readers.push_back(t.raw);
+    return err;
   });
 }
 
@@ -725,7 +725,7 @@ caf::error durable_file::scan(txn& t, std::optional<bytes_view> from,
 }
 
 caf::expected<std::optional<bytes>> durable_file::last_before(txn& t,
-                                                             std::optional<bytes_view> before) {
+                                                              std::optional<bytes_view> before) {
   MDB_cursor* c = nullptr;
   if (auto err = t.check(mdb_cursor_open(t.raw, t.file->objects, &c), "cursor"))
     return err;

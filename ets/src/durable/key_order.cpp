@@ -16,8 +16,7 @@ std::array<std::atomic<compare_fn>, max_orders> orders{};
 
 template <std::size_t I>
 int trampoline(const MDB_val* a, const MDB_val* b) {
-  return orders[I].load(std::memory_order_relaxed)(a->mv_data, a->mv_size, b->mv_data,
-                                                   b->mv_size);
+  return orders[I].load(std::memory_order_relaxed)(a->mv_data, a->mv_size, b->mv_data, b->mv_size);
 }
 
 template <std::size_t... Is>

@@ -140,8 +140,8 @@ private:
       return fail(fmt::format("{}: page {} used twice", what, number));
     used_[number] = true;
     if (load<uint64_t>(page(number)) != number)
-      return fail(fmt::format("{}: page {} says it is page {}", what, number,
-                              load<uint64_t>(page(number))));
+      return fail(
+        fmt::format("{}: page {} says it is page {}", what, number, load<uint64_t>(page(number))));
     return true;
   }
 
@@ -169,13 +169,12 @@ private:
       return false;
     if (counted.branch_pages != db.branch_pages || counted.leaf_pages != db.leaf_pages
         || counted.overflow_pages != db.overflow_pages || counted.entries != db.entries)
-      return fail(fmt::format("{}: its pages and entries are not those its record counts",
-                              what));
+      return fail(fmt::format("{}: its pages and entries are not those its record counts", what));
     return true;
   }
 
-  bool walk(uint64_t number, unsigned level, const db_record& db, key_order order,
-            tree_kind kind, tally& counted, const char* what) {
+  bool walk(uint64_t number, unsigned level, const db_record& db, key_order order, tree_kind kind,
+            tally& counted, const char* what) {
     if (!claim(number, what))
       return false;
     auto p = page(number);
@@ -205,8 +204,7 @@ private:
       std::size_t key_size = load<uint16_t>(node + 6);
       auto key = node + node_header;
       if (at + node_header + key_size > psize_)
-        return fail(fmt::format("{}: page {} node {} key of {} bytes", what, number, i,
-                                key_size));
+        return fail(fmt::format("{}: page {} node {} key of {} bytes", what, number, i, key_size));
       // A branch's first key is empty: its child holds what sorts first.
       if (!branch || i > 0) {
         if (order == key_order::integer && key_size != 8)
@@ -283,8 +281,7 @@ private:
         std::string name{reinterpret_cast<const char*>(key), key_size};
         if ((node_flags & f_subdata) == 0 || data_size != db_record_size
             || (name != "meta" && name != "objects"))
-          return fail(fmt::format("{}: an entry that is not one of Kintsugi's databases",
-                                  what));
+          return fail(fmt::format("{}: an entry that is not one of Kintsugi's databases", what));
         auto db = read_db(data);
         if (db.flags != 0)
           return fail(fmt::format("{}: database flags {:#x}", name, db.flags));

@@ -7,8 +7,8 @@
 #include <optional>
 
 #include <caf/error.hpp>
-#include <caf/optional.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/optional.hpp>
 
 #include "island.hpp"
 
@@ -33,7 +33,9 @@ struct board {
   /// Places `x`, replacing the island of its type; `errc::overlapping_island`
   /// when it overlaps another one.
   caf::error position(island x);
-  bool all_positioned() const { return islands.size() == all_island_types.size(); }
+  bool all_positioned() const {
+    return islands.size() == all_island_types.size();
+  }
   /// An opponent's guess at `at`.
   guess_result guess(const coordinate& at);
   /// The island type on `at`, if any.

@@ -7,13 +7,20 @@ namespace islands {
 
 const char* to_string(errc x) noexcept {
   switch (x) {
-    case errc::invalid_coordinate: return "invalid_coordinate";
-    case errc::invalid_island_type: return "invalid_island_type";
-    case errc::overlapping_island: return "overlapping_island";
-    case errc::not_all_islands_positioned: return "not_all_islands_positioned";
-    case errc::not_allowed: return "not_allowed";
-    case errc::unknown_player: return "unknown_player";
-    case errc::bad_command: return "bad_command";
+    case errc::invalid_coordinate:
+      return "invalid_coordinate";
+    case errc::invalid_island_type:
+      return "invalid_island_type";
+    case errc::overlapping_island:
+      return "overlapping_island";
+    case errc::not_all_islands_positioned:
+      return "not_all_islands_positioned";
+    case errc::not_allowed:
+      return "not_allowed";
+    case errc::unknown_player:
+      return "unknown_player";
+    case errc::bad_command:
+      return "bad_command";
   }
   return "unknown";
 }

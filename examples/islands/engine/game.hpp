@@ -50,8 +50,12 @@ struct game {
   caf::error set_islands(player p);
   caf::expected<guess_result> guess(player p, int row, int col);
 
-  player_state& of(player p) { return p == player::one ? player1 : player2; }
-  const player_state& of(player p) const { return p == player::one ? player1 : player2; }
+  player_state& of(player p) {
+    return p == player::one ? player1 : player2;
+  }
+  const player_state& of(player p) const {
+    return p == player::one ? player1 : player2;
+  }
 };
 
 template <class Inspector>

@@ -38,7 +38,9 @@ struct island {
   /// Hits the island if `at` is one of its squares; whether it did.
   bool guess(const coordinate& at);
   /// Every square hit.
-  bool forested() const { return hits.size() == squares.size(); }
+  bool forested() const {
+    return hits.size() == squares.size();
+  }
 };
 
 /// The island of `type` whose upper-left offset lies at `upper_left`;

@@ -29,11 +29,16 @@ caf::expected<player> player_of(int number) {
 
 const char* to_string(game_phase x) noexcept {
   switch (x) {
-    case game_phase::initialized: return "initialized";
-    case game_phase::players_set: return "players_set";
-    case game_phase::player1_turn: return "player1_turn";
-    case game_phase::player2_turn: return "player2_turn";
-    case game_phase::game_over: return "game_over";
+    case game_phase::initialized:
+      return "initialized";
+    case game_phase::players_set:
+      return "players_set";
+    case game_phase::player1_turn:
+      return "player1_turn";
+    case game_phase::player2_turn:
+      return "player2_turn";
+    case game_phase::game_over:
+      return "game_over";
   }
   return "unknown";
 }

@@ -87,8 +87,7 @@ public:
                          const std::function<bool(bytes_view, bytes_view)>& f);
 
   /// The last entry with a key < `before` (the last entry for none).
-  static caf::expected<std::optional<bytes>> last_before(txn& t,
-                                                         std::optional<bytes_view> before);
+  static caf::expected<std::optional<bytes>> last_before(txn& t, std::optional<bytes_view> before);
 
   /// How many entries there are.
   static caf::expected<std::size_t> count(txn& t);

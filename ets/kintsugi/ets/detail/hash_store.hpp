@@ -100,7 +100,9 @@ public:
     }
   }
 
-  std::size_t stripe_count() const noexcept { return stripes_.size(); }
+  std::size_t stripe_count() const noexcept {
+    return stripes_.size();
+  }
 
   // The keys of one stripe, taken under its lock (for cursors).
   std::vector<K> keys_of_stripe(std::size_t index) const {

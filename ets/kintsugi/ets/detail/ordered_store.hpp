@@ -71,14 +71,17 @@ public:
   /// Splits the base node of `key`, or joins it with its sibling, as
   /// contention would: tests drive the adaptation with these.
   void force_split(const K& key) {
-    write(key, [&](map_type&) {}, [this](base_node& b) {
-      if (b.map.size() >= 2)
-        split(b);
-    });
+    write(
+      key, [&](map_type&) {},
+      [this](base_node& b) {
+        if (b.map.size() >= 2)
+          split(b);
+      });
   }
 
   void force_join(const K& key) {
-    write(key, [&](map_type&) {}, [this](base_node& b) { join(b); });
+    write(
+      key, [&](map_type&) {}, [this](base_node& b) { join(b); });
   }
 
   // -- reads -----------------------------------------------------------------
@@ -125,15 +128,23 @@ public:
     });
   }
 
-  std::optional<K> first() const { return first_from(nullptr, true); }
+  std::optional<K> first() const {
+    return first_from(nullptr, true);
+  }
 
   // The first key after `key`, whether `key` is in the table or not.
-  std::optional<K> next(const K& key) const { return first_from(&key, false); }
+  std::optional<K> next(const K& key) const {
+    return first_from(&key, false);
+  }
 
-  std::optional<K> last() const { return last_before(nullptr); }
+  std::optional<K> last() const {
+    return last_before(nullptr);
+  }
 
   // The last key before `key`, whether `key` is in the table or not.
-  std::optional<K> prev(const K& key) const { return last_before(&key); }
+  std::optional<K> prev(const K& key) const {
+    return last_before(&key);
+  }
 
   std::size_t size() const override {
     std::size_t n = 0;
@@ -262,12 +273,14 @@ private:
   struct route_node;
 
   struct node {
-    explicit node(bool route) : is_route(route) {}
+    explicit node(bool route) : is_route(route) {
+    }
     const bool is_route;
   };
 
   struct base_node : node {
-    base_node(map_type m, route_node* p) : node(false), map(std::move(m)), parent(p) {}
+    base_node(map_type m, route_node* p) : node(false), map(std::move(m)), parent(p) {
+    }
     mutable rw_lock lock;
     // Guarded by `lock`: read under either mode, written under the write lock.
     bool valid = true;
@@ -279,7 +292,8 @@ private:
   };
 
   struct route_node : node {
-    route_node(K k, route_node* p) : node(true), key(std::move(k)), parent(p) {}
+    route_node(K k, route_node* p) : node(true), key(std::move(k)), parent(p) {
+    }
     // Keys below go left, the others right.
     const K key;
     std::atomic<node*> left{nullptr};
@@ -404,8 +418,9 @@ private:
   std::optional<K> first_from(const K* from, bool inclusive) const {
     std::optional<K> found;
     walk<false>(from, [&](base_node& b, const K*) {
-      auto i = !from ? b.map.begin()
-                     : inclusive ? b.map.lower_bound(*from) : b.map.upper_bound(*from);
+      auto i = !from       ? b.map.begin()
+               : inclusive ? b.map.lower_bound(*from)
+                           : b.map.upper_bound(*from);
       if (i == b.map.end())
         return true;
       found = i->first;

@@ -23,7 +23,9 @@ public:
   rw_lock() = default;
 
   /// Switches to reader slots; only before the lock is first used.
-  void use_reader_slots() { slots_ = std::make_unique<slot_array>(); }
+  void use_reader_slots() {
+    slots_ = std::make_unique<slot_array>();
+  }
 
   void lock() noexcept {
     for (unsigned spins = 0; !take_writer_bit(); ++spins) {
@@ -46,7 +48,9 @@ public:
     return false;
   }
 
-  void unlock() noexcept { state_.fetch_and(~writer, std::memory_order_release); }
+  void unlock() noexcept {
+    state_.fetch_and(~writer, std::memory_order_release);
+  }
 
   void lock_shared() noexcept {
     // One atomic add on the fast path: a reader counts itself in, and backs

@@ -33,22 +33,37 @@ public:
 
   // -- properties ------------------------------------------------------------
 
-  ets::kind kind() const noexcept { return kind_; }
-  protection access() const noexcept { return access_; }
-  const std::string& name() const noexcept { return name_; }
-  caf::actor_system& home_system() const noexcept { return *system_; }
-  const std::type_info& key_type() const noexcept { return key_; }
-  const std::type_info& object_type() const noexcept { return object_; }
-  bool deleted() const noexcept { return deleted_.load(std::memory_order_acquire); }
-  caf::actor_id owner_id() const noexcept { return owner_id_.load(std::memory_order_acquire); }
+  ets::kind kind() const noexcept {
+    return kind_;
+  }
+  protection access() const noexcept {
+    return access_;
+  }
+  const std::string& name() const noexcept {
+    return name_;
+  }
+  caf::actor_system& home_system() const noexcept {
+    return *system_;
+  }
+  const std::type_info& key_type() const noexcept {
+    return key_;
+  }
+  const std::type_info& object_type() const noexcept {
+    return object_;
+  }
+  bool deleted() const noexcept {
+    return deleted_.load(std::memory_order_acquire);
+  }
+  caf::actor_id owner_id() const noexcept {
+    return owner_id_.load(std::memory_order_acquire);
+  }
   caf::actor owner() const;
   caf::actor heir() const;
   table_info info() const;
 
   /// Whether the table has this kind and these types; an error naming both
   /// otherwise (`errc::wrong_type`).
-  caf::error check_type(ets::kind k, const std::type_info& key,
-                        const std::type_info& object) const;
+  caf::error check_type(ets::kind k, const std::type_info& key, const std::type_info& object) const;
 
   // -- access, checked on every operation --------------------------------------
   // The bool checks are the hot path; a caf::error is only made to say why.
