@@ -10,7 +10,7 @@
 /// caf::behavior game(caf::stateful_actor<game_state>* self, std::string name) {
 ///   return kintsugi::deferred_init(
 ///     self, [=] { self->state = load_saved_state(name); },   // runs first
-///     caf::behavior{[=](guess_atom, int row, int col) { ... }});
+///     caf::behavior{[=](guess_atom, int row, int col) { return self->state.guess(row, col); }});
 /// }
 /// ```
 ///

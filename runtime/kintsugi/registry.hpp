@@ -14,9 +14,9 @@
 /// auto names = std::make_shared<kintsugi::registry>();
 /// auto spec = kintsugi::worker_spec("game", game_actor);
 /// spec.name = kintsugi::registered_name{names, "Kusama"};
-/// ...
+/// // ... start a supervisor with `spec` among its children
 /// if (auto err = kintsugi::send_by_name(*names, "Kusama", guess_atom::value, 3, 4))
-///   ... // errc::not_found: no actor holds the name right now
+///   std::cerr << kintsugi::render(err) << '\n'; // not_found: nobody holds the name now
 /// auto hit = kintsugi::call_by_name<bool>(*names, "Kusama", 1s, guess_atom::value, 3, 4);
 /// ```
 ///

@@ -12,14 +12,18 @@
 ///
 /// ```cpp
 /// #include <kintsugi/testing.hpp>
+///
 /// BOOST_FIXTURE_TEST_CASE(game_comes_back_after_a_crash, kintsugi::testing::fixture) {
 ///   auto names = std::make_shared<kintsugi::registry>();
-///   auto sup = spawn_sup(flags(), {game_spec(names, "Kusama")});
+///   auto spec = kintsugi::worker_spec("game", game_actor);
+///   spec.name = kintsugi::registered_name{names, "Kusama"};
+///   auto sup = spawn_sup(flags(), {spec});          // flags() captures reports
 ///   auto first = *names->whereis("Kusama");
-///   crash(first);
+///   crash(first);                                   // an exit signal, then run()
 ///   auto second = await_name(*names, "Kusama", first);
-///   BOOST_TEST(succeeded(call<int>(second, score_atom::value)));
-///   self->send_exit(sup, caf::exit_reason::user_shutdown);   // nothing may outlive the test
+///   BOOST_TEST(*call<int>(second, score_atom::value) == 0);
+///   BOOST_TEST((first_report(kintsugi::report_kind::child_exited).child == first.address()));
+///   self->send_exit(sup, caf::exit_reason::user_shutdown);   // stop what you started
 /// }
 /// ```
 

@@ -9,7 +9,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The example of management.hpp, as it stands there.
+// The example of management.hpp, which this suite also runs.
+// clang-format off
+// example: runtime/kintsugi/management.hpp
 std::string listing(const caf::actor& sup) {
   auto infos = kintsugi::which_children(sup);
   if (!infos)
@@ -19,6 +21,8 @@ std::string listing(const caf::actor& sup) {
     out += x.id + ": " + kintsugi::to_string(x.status) + "\n";
   return out;
 }
+// end of example
+// clang-format on
 
 } // namespace
 

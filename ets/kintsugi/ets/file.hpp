@@ -9,7 +9,8 @@
 /// so a crash leaves the old file or the new one, never half of one.
 ///
 /// ```cpp
-/// if (auto err = kintsugi::ets::tab2file(*scores, "/var/lib/game/scores.tab")) ...
+/// if (auto err = kintsugi::ets::tab2file(*scores, "/var/lib/game/scores.tab"))
+///   return err;
 /// auto back = kintsugi::ets::file2tab<scores_table>(self, "/var/lib/game/scores.tab");
 /// ```
 

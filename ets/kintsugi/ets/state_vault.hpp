@@ -18,9 +18,12 @@
 ///
 /// ```cpp
 /// using vault = kintsugi::ets::state_vault<game_state>;
-/// kintsugi::ets::vault_options opts;
-/// opts.durable_path = "/var/lib/islands/games";
-/// auto games = vault::open(sys, opts);
+///
+/// caf::expected<vault> open_games(caf::actor_system& sys) {
+///   kintsugi::ets::vault_options opts;
+///   opts.durable_path = "/var/lib/islands/games";
+///   return vault::open(sys, opts);
+/// }
 ///
 /// caf::behavior game(caf::stateful_actor<kintsugi::ets::kept<game_state>>* self,
 ///                    vault v, std::string name) {
