@@ -152,15 +152,14 @@ BOOST_AUTO_TEST_CASE(every_example_shown_is_compiled_and_every_compiled_one_is_s
       return y.file == x.file && y.code == x.code;
     });
     if (match == compiled.end())
-      BOOST_ERROR(x.file << " shows an example that no test compiles (it begins: "
-                         << x.first_line << ")");
+      BOOST_ERROR(x.file << " shows an example that no test compiles (it begins: " << x.first_line
+                         << ")");
     else
       compiled.erase(match);
   }
   for (auto& y : compiled)
-    BOOST_ERROR("a test compiles an example " << y.file
-                                              << " no longer shows (it begins: " << y.first_line
-                                              << ")");
+    BOOST_ERROR("a test compiles an example "
+                << y.file << " no longer shows (it begins: " << y.first_line << ")");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
