@@ -14,6 +14,7 @@
 #include <caf/all.hpp>
 
 #include "bench_support.hpp"
+#include "kintsugi/error.hpp"
 #include "kintsugi/ets/durable.hpp"
 
 namespace kintsugi::bench {

@@ -192,6 +192,80 @@ void run_w1(caf::actor_system& sys) {
   line.print();
 }
 
+// -- W1_floor: W1's messages on bare CAF ------------------------------------------
+// W1's driver against the least a supervisor on CAF 0.17 can be: an actor that
+// monitors its one child and, when it goes down, spawns the next, which says
+// it is up before it handles anything (as a Kintsugi child's started message);
+// it answers which_children with that child. No specs, strategies, intensity
+// or reports. W1 minus this is what Kintsugi adds; this is what CAF costs.
+
+using floor_up_atom = caf::atom_constant<caf::atom("floor_up")>;
+
+struct floor_state {
+  caf::actor child;
+  bool up = false;
+};
+
+caf::behavior floor_child(caf::event_based_actor* self, const caf::actor& sup) {
+  self->send(sup, floor_up_atom::value);
+  return peer_worker();
+}
+
+caf::behavior floor_supervisor(caf::stateful_actor<floor_state>* self) {
+  auto start = [self] {
+    self->state.up = false;
+    self->state.child = self->spawn(floor_child, caf::actor{self});
+    self->monitor(self->state.child);
+  };
+  start();
+  self->set_down_handler([self, start](caf::down_msg& msg) {
+    if (msg.source == self->state.child)
+      start();
+  });
+  return {
+    [self](floor_up_atom) { self->state.up = true; },
+    [self](which_children_atom) {
+      std::vector<child_info> xs(1);
+      xs[0].id = "w";
+      if (self->state.up) {
+        xs[0].actor = self->state.child;
+        xs[0].status = child_info::state::running;
+      }
+      return xs;
+    },
+  };
+}
+
+void run_w1_floor(caf::actor_system& sys) {
+  auto n = env_or("W1_N", 20000);
+  auto warm = env_or("W1_WARM", 1000);
+  progress(fmt::format("W1_floor (N={}, warm-up {})", n, warm));
+  auto sup = sys.spawn(floor_supervisor);
+  std::size_t polls = 0;
+  caf::actor first;
+  // The first child is up once the floor lists it.
+  caf::scoped_actor self{sys};
+  while (!first)
+    self->request(sup, caf::infinite, which_children_atom::value)
+      .receive([&](std::vector<child_info>& xs) { first = xs[0].actor; }, [](caf::error&) {});
+  auto samples = drive<w1_state>(sys, w1_driver, [&](w1_state& st) {
+    st.sup = sup;
+    st.child = first;
+    st.remaining = n;
+    st.warmup = warm;
+    st.polls_total = &polls;
+  });
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+  auto us = [](double ns) { return ns / 1000.0; };
+  json_line line{"W1_floor", sys};
+  line.add("polls_per_restart", static_cast<double>(polls) / static_cast<double>(n))
+    .add("median_us", us(percentile(samples, 0.5)))
+    .add("p99_us", us(percentile(samples, 0.99)))
+    .add("mean_us", us(std::accumulate(samples.begin(), samples.end(), 0.0) / samples.size()))
+    .add("n", samples.size());
+  line.print();
+}
+
 // -- W3 one_for_all_restart ----------------------------------------------------------
 // 1000 children; crash child 500; poll which_children until all 1000 actors
 // are new. 20 times.
@@ -375,7 +449,8 @@ void run_w2(caf::actor_system& sys) {
 
 int main(int argc, char** argv) {
   const std::map<std::string, std::function<void(caf::actor_system&)>> workloads{
-    {"W1", run_w1}, {"W2", run_w2}, {"W3", run_w3}, {"W4", run_w4}, {"W6", run_w6},
+    {"W1", run_w1}, {"W1_floor", run_w1_floor}, {"W2", run_w2}, {"W3", run_w3}, {"W4", run_w4},
+    {"W6", run_w6},
   };
   // Workload names, then CAF options (--scheduler.policy=stealing, ...) that
   // override Kintsugi's recommended settings, to measure others.
@@ -388,7 +463,7 @@ int main(int argc, char** argv) {
       wanted.push_back(name);
   for (auto& name : wanted)
     if (workloads.count(name) == 0) {
-      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W2 W3 W4 W6)\n",
+      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W1_floor W2 W3 W4 W6)\n",
                    name.c_str());
       return 2;
     }
