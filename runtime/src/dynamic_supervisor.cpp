@@ -37,20 +37,8 @@ caf::expected<caf::actor> start_dynamic_supervisor(caf::actor_system& sys,
 }
 
 child_spec dynamic_supervisor_spec(std::string id, dynamic_supervisor_flags flags) {
-  child_spec spec;
-  spec.id = id;
-  spec.type = child_type::supervisor;
-  spec.ack = init_ack::on_started_message;
-  spec.start = [id, flags{std::move(flags)}](start_context& ctx) -> start_result {
-    auto own = flags;
-    if (own.name.empty())
-      own.name = id;
-    if (!own.reports)
-      own.reports = ctx.reports();
-    auto& parent = ctx.supervisor();
-    return parent.spawn<detail::dynamic_supervisor_actor>(std::move(own), parent.address());
-  };
-  return spec;
+  return detail::child_supervisor_spec<detail::dynamic_supervisor_actor>(std::move(id),
+                                                                         std::move(flags));
 }
 
 } // namespace kintsugi

@@ -37,21 +37,8 @@ caf::expected<caf::actor> start_supervisor(caf::actor_system& sys, supervisor_fl
 
 child_spec supervisor_spec(std::string id, supervisor_flags flags,
                            std::vector<child_spec> children) {
-  child_spec spec;
-  spec.id = id;
-  spec.type = child_type::supervisor;
-  spec.ack = init_ack::on_started_message;
-  spec.start = [id, flags{std::move(flags)},
-                children{std::move(children)}](start_context& ctx) -> start_result {
-    auto own = flags;
-    if (own.name.empty())
-      own.name = id;
-    if (!own.reports)
-      own.reports = ctx.reports();
-    auto& parent = ctx.supervisor();
-    return parent.spawn<detail::supervisor_actor>(std::move(own), children, parent.address());
-  };
-  return spec;
+  return detail::child_supervisor_spec<detail::supervisor_actor>(std::move(id), std::move(flags),
+                                                                 std::move(children));
 }
 
 } // namespace kintsugi

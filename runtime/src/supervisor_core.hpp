@@ -32,6 +32,28 @@
 
 namespace kintsugi::detail {
 
+/// The spec of a supervisor (`Actor`, spawned with its flags, `args...` and
+/// its parent's address) as a child of another: a `supervisor` child that
+/// says itself when it is up, named after `id` and reporting where its parent
+/// reports unless its own flags say otherwise.
+template <class Actor, class Flags, class... Ts>
+child_spec child_supervisor_spec(std::string id, Flags flags, Ts... args) {
+  child_spec spec;
+  spec.id = id;
+  spec.type = child_type::supervisor;
+  spec.ack = init_ack::on_started_message;
+  spec.start = [id, flags{std::move(flags)}, args...](start_context& ctx) -> start_result {
+    auto own = flags;
+    if (own.name.empty())
+      own.name = id;
+    if (!own.reports)
+      own.reports = ctx.reports();
+    auto& parent = ctx.supervisor();
+    return parent.spawn<Actor>(std::move(own), args..., parent.address());
+  };
+  return spec;
+}
+
 class supervisor_core : public caf::event_based_actor {
 public:
   caf::behavior make_behavior() final;

@@ -193,19 +193,23 @@ public:
   public:
     /// The next key; none at the end.
     caf::expected<std::optional<key_type>> next() {
+      return guarded(
+        store_->may_read(who_), [this] { return store_->check_read(who_); },
+        [this] { return advance(); });
+    }
+
+  private:
+    std::optional<key_type> advance() {
       for (;;) {
-        if (!store_->may_read(who_))
-          return store_->check_read(who_);
         if (pos_ < keys_.size())
-          return std::optional<key_type>{std::move(keys_[pos_++])};
+          return std::move(keys_[pos_++]);
         if (stripe_ == store_->stripe_count())
-          return std::optional<key_type>{};
+          return std::nullopt;
         keys_ = store_->keys_of_stripe(stripe_++);
         pos_ = 0;
       }
     }
 
-  private:
     friend class reader;
     cursor(std::shared_ptr<Storage> store, caf::actor_id who)
       : store_(std::move(store)), who_(who) {
