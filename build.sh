@@ -43,9 +43,10 @@ case "$cmd" in
     cmake/install-deps.sh
     dir=build/sanitize-${san//,/-}
     extra=()
-    # ThreadSanitizer needs a CAF it can see into (cmake/build-caf-tsan.sh).
+    # ThreadSanitizer needs a CAF it can see into (cmake/build-caf-tsan.sh),
+    # kept outside the clone: a later clone on this machine reuses it.
     case "$san" in *thread*)
-      extra+=(-DCAF_CORE_LIBRARY="$(cmake/build-caf-tsan.sh build/caf-tsan)");;
+      extra+=(-DCAF_CORE_LIBRARY="$(cmake/build-caf-tsan.sh "${XDG_CACHE_HOME:-$HOME/.cache}/kintsugi/caf-tsan")");;
     esac
     configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DKINTSUGI_SANITIZERS="$san" \
       -DKINTSUGI_BUILD_BENCHMARKS=OFF "${extra[@]}"

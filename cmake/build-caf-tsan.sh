@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds CAF's core library from Debian's own source package, with
-# ThreadSanitizer, into the folder given as $1, and prints the library's path.
+# ThreadSanitizer, into a folder below the one given as $1 (one per CAF
+# version and version of this script), and prints the library's path.
 #
 # Why: Debian's libcaf_core is not instrumented, so ThreadSanitizer cannot see
 # the synchronisation inside CAF's mailboxes and reports every message handed
@@ -9,11 +10,14 @@
 # same version and build configuration, checked below), so only the library
 # is swapped.
 set -euo pipefail
-out=$(mkdir -p "$1" && cd "$1" && pwd)
+# One build per CAF version and version of this script, so that a build
+# kept from before is used only when it is the same.
+version=$(dpkg-query -W -f='${source:Version}' libcaf-dev)
+key=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
+out=$(mkdir -p "$1/$version-$key" && cd "$1/$version-$key" && pwd)
 lib="$out/build/lib/libcaf_core.so"
 if [ -f "$lib" ]; then echo "$lib"; exit 0; fi
 
-version=$(dpkg-query -W -f='${source:Version}' libcaf-dev)
 upstream=${version%-*}
 cd "$out"
 if [ ! -f "actor-framework_${upstream}.orig.tar.gz" ]; then
