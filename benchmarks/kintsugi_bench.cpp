@@ -6,6 +6,9 @@
 //   kintsugi-bench W1 W3      only these
 //   kintsugi-bench W1 --scheduler.policy=stealing   with other CAF settings
 //
+// W1_floor has no peer: it runs W1 against a bare CAF supervisor, to tell
+// Kintsugi's share of a restart from CAF's (docs/benchmarks.md).
+//
 // Sizes come from the same environment variables as the peer's run.sh
 // (W1_N, W1_WARM, W2_N, W2_SMALL_N, W3_CHILDREN, W3_REPS, W4_N, W6_N). Every driver is an
 // event-based actor: blocking requests from outside would measure CAF's scoped_actor instead.
