@@ -1,5 +1,7 @@
 #include "kintsugi/ets/error.hpp"
 
+#include <ostream>
+
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 
@@ -38,6 +40,10 @@ const char* to_string(errc code) noexcept {
       return "already_registered";
   }
   return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& os, errc code) {
+  return os << to_string(code);
 }
 
 caf::error make_error(errc code) {

@@ -90,7 +90,8 @@ caf::error exception_reason(std::exception_ptr& ep);
 /// (and of those given to `add_error_category`) spelled out.
 std::string render(const caf::error& err);
 
-/// The name of one code of an error category ("unknown" for none).
+/// The name of one code of an error category ("unknown", or null, for a code
+/// it does not know).
 using code_names = const char* (*) (uint8_t code) noexcept;
 
 /// Lets `render` spell the codes of another error category as `prefix`
@@ -98,6 +99,6 @@ using code_names = const char* (*) (uint8_t code) noexcept;
 /// (`sys.render`) for actor systems configured later. The term store
 /// registers its own category (`kintsugi::ets::`) this way. Registering a
 /// category again replaces its names. Thread-safe.
-void add_error_category(caf::atom_value category, const char* prefix, code_names names);
+void add_error_category(caf::atom_value category, std::string prefix, code_names names);
 
 } // namespace kintsugi

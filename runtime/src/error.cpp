@@ -31,15 +31,15 @@ category_registry& registry() {
 
 } // namespace
 
-void add_error_category(caf::atom_value category, const char* prefix, code_names names) {
+void add_error_category(caf::atom_value category, std::string prefix, code_names names) {
   auto& r = registry();
   std::lock_guard<std::mutex> guard{r.mtx};
   for (auto& entry : r.entries)
     if (entry.category == category) {
-      entry = {category, prefix, names};
+      entry = {category, std::move(prefix), names};
       return;
     }
-  r.entries.push_back({category, prefix, names});
+  r.entries.push_back({category, std::move(prefix), names});
 }
 
 std::vector<error_category_names> error_categories() {
@@ -125,8 +125,8 @@ std::string render(const caf::error& err) {
     std::lock_guard<std::mutex> guard{r.mtx};
     for (auto& entry : r.entries)
       if (entry.category == err.category()) {
-        result = entry.prefix;
-        result += entry.names(err.code());
+        auto name = entry.names(err.code());
+        result = entry.prefix + (name != nullptr ? name : "unknown");
         break;
       }
   }

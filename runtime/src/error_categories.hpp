@@ -2,6 +2,7 @@
 
 // The error categories render() can spell (see add_error_category). Internal.
 
+#include <string>
 #include <vector>
 
 #include <caf/atom.hpp>
@@ -12,7 +13,7 @@ namespace kintsugi {
 
 struct error_category_names {
   caf::atom_value category;
-  const char* prefix;
+  std::string prefix;
   code_names names;
 };
 

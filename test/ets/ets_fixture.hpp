@@ -13,14 +13,6 @@
 #include "fixture.hpp"
 #include "kintsugi/ets/ets.hpp"
 
-namespace kintsugi::ets {
-
-inline std::ostream& boost_test_print_type(std::ostream& os, errc x) {
-  return os << to_string(x);
-}
-
-} // namespace kintsugi::ets
-
 namespace kintsugi::test {
 
 /// A file name of this test process and test case, removed (with the lock

@@ -120,4 +120,18 @@ BOOST_FIXTURE_TEST_CASE(helpers_on_a_supervisor_that_ended_fail_at_once, live_fi
   BOOST_TEST(stop(*sup, caf::exit_reason::user_shutdown, day) == caf::sec::request_receiver_down);
 }
 
+BOOST_AUTO_TEST_CASE(render_spells_registered_categories_and_survives_unknown_codes) {
+  auto category = caf::atom("k_testcat");
+  caf::error boom{uint8_t{1}, category, caf::make_message(std::string{"why"})};
+  caf::error other{uint8_t{2}, category};
+  BOOST_TEST(render(boom) == caf::to_string(boom)); // not registered yet
+  add_error_category(category, "test::", [](uint8_t code) noexcept -> const char* {
+    return code == 1 ? "boom" : nullptr;
+  });
+  BOOST_TEST(render(boom) == "test::boom: why");
+  BOOST_TEST(render(other) == "test::unknown");
+  add_error_category(category, "again::", [](uint8_t) noexcept -> const char* { return "x"; });
+  BOOST_TEST(render(other) == "again::x"); // registering again replaces
+}
+
 BOOST_AUTO_TEST_SUITE_END()

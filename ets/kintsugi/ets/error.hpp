@@ -11,6 +11,7 @@
 /// is CAF's `sec::invalid_argument`.
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 #include <caf/atom.hpp>
@@ -44,6 +45,9 @@ enum class errc : uint8_t {
 
 /// Renders a code as its name, e.g. "no_access".
 const char* to_string(errc code) noexcept;
+
+/// Writes the code's name (so that test frameworks and logs print it).
+std::ostream& operator<<(std::ostream& os, errc code);
 
 /// Makes an error of the `ets` category (found by ADL, so
 /// `caf::error e = errc::no_access;` works).
