@@ -64,8 +64,8 @@ case "$cmd" in
       -DKINTSUGI_FUZZ=ON -DKINTSUGI_SANITIZERS=address,undefined -DKINTSUGI_BUILD_BENCHMARKS=OFF
     cmake --build "$dir" -j "$jobs" --target fuzzers
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$PWD/test/sanitizers/ubsan.supp
-    # strict_memcmp=0: see kintsugi_fuzz_target in test/CMakeLists.txt.
-    export ASAN_OPTIONS=strict_memcmp=0
+    # strict_memcmp=0, replace_intrin=0: see kintsugi_fuzz_target in test/CMakeLists.txt.
+    export ASAN_OPTIONS=strict_memcmp=0:replace_intrin=0
     for name in "${targets[@]}"; do
       target=test/fuzz/regressions/$name/
       findings=$dir/findings/$name
