@@ -31,6 +31,7 @@
 #include "kintsugi/error.hpp"
 #include "kintsugi/registry.hpp"
 #include "kintsugi/report.hpp"
+#include "kintsugi/restart_backoff.hpp"
 #include "kintsugi/strategies/child_kind.hpp"
 
 namespace kintsugi {
@@ -220,6 +221,9 @@ struct child_spec {
   /// under this name; a start whose name is taken fails with
   /// `errc::already_registered`. The name is released when the actor ends.
   std::optional<registered_name> name;
+  /// When set, each restart waits for a growing delay (see
+  /// restart_backoff.hpp); empty restarts at once, as OTP does.
+  std::optional<restart_backoff> backoff;
 
   /// `shutdown`, or the default for `type`.
   shutdown_policy effective_shutdown() const noexcept;

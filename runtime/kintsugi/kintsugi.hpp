@@ -12,6 +12,7 @@
 #include "kintsugi/management.hpp"
 #include "kintsugi/registry.hpp"
 #include "kintsugi/report.hpp"
+#include "kintsugi/restart_backoff.hpp"
 #include "kintsugi/restart_intensity.hpp"
 #include "kintsugi/strategies/one_for_all.hpp"
 #include "kintsugi/strategies/one_for_one.hpp"

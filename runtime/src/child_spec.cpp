@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "backoff_tracker.hpp"
 #include "kintsugi/error.hpp"
 #include "kintsugi/longest_duration.hpp"
 
@@ -60,6 +61,9 @@ caf::error validate(const child_spec& spec) {
     return invalid("a name needs a registry and a non-empty name");
   if (spec.significant && spec.restart == restart_type::permanent)
     return invalid("a permanent child cannot be significant");
+  if (spec.backoff)
+    if (auto problem = detail::backoff_problem(*spec.backoff))
+      return invalid(problem);
   return {};
 }
 

@@ -118,7 +118,7 @@ void dynamic_supervisor_actor::child_down(caf::down_msg& msg) {
       auto p = starts_.find(id);
       auto pending = std::move(p->second);
       starts_.erase(p);
-      start_failed(ch.spec, std::move(ch.args), pending.caller,
+      start_failed({std::move(ch.spec), std::move(ch.args), ch.backoff}, pending.caller,
                    start_failure(pending.failure, msg.reason));
       break;
     }
@@ -146,6 +146,7 @@ void dynamic_supervisor_actor::child_up(const caf::actor_addr& child) {
     return;
   auto& ch = i->second;
   ch.phase = child_phase::running;
+  ch.backoff.up(now());
   auto p = starts_.find(child.id());
   auto caller = std::move(p->second.caller);
   starts_.erase(p);
@@ -160,12 +161,13 @@ void dynamic_supervisor_actor::child_init_failed(const caf::actor_addr& child, c
     p->second.failure = std::move(reason);
 }
 
-void dynamic_supervisor_actor::try_again() {
-  if (retries_.empty())
+void dynamic_supervisor_actor::try_again(uint64_t token) {
+  auto i = retries_.find(token);
+  if (i == retries_.end())
     return;
-  auto next = std::move(retries_.front());
-  retries_.pop_front();
-  start(std::move(next.spec), std::move(next.args), std::nullopt);
+  auto next = std::move(i->second);
+  retries_.erase(i);
+  start(std::move(next.spec), std::move(next.args), std::nullopt, next.backoff);
 }
 
 void dynamic_supervisor_actor::shutdown(caf::error reason) {
@@ -240,7 +242,7 @@ caf::result<std::vector<child_info>> dynamic_supervisor_actor::on_which_children
   std::sort(result.begin(), result.end(), [](const child_info& x, const child_info& y) {
     return x.actor && (!y.actor || x.actor.id() < y.actor.id());
   });
-  for (auto& r : retries_) {
+  for (auto& [token, r] : retries_) {
     child_info info;
     info.id = r.spec->id;
     info.type = r.spec->type;
@@ -266,7 +268,7 @@ caf::result<child_counts> dynamic_supervisor_actor::on_count_children() {
   for (auto& [id, ch] : children_)
     if (!first_start(id, ch))
       count(*ch.spec, ch.phase != child_phase::starting);
-  for (auto& r : retries_)
+  for (auto& [token, r] : retries_)
     count(*r.spec, false);
   return result;
 }
@@ -274,7 +276,8 @@ caf::result<child_counts> dynamic_supervisor_actor::on_count_children() {
 // -- children -----------------------------------------------------------------------
 
 void dynamic_supervisor_actor::start(spec_ptr spec, caf::message args,
-                                     std::optional<caf::response_promise> caller) {
+                                     std::optional<caf::response_promise> caller,
+                                     backoff_tracker backoff) {
   auto result = run_start(*spec, args);
   if (result.ignored()) {
     // OTP keeps nothing of an ignored dynamic child, nor of one whose
@@ -284,27 +287,37 @@ void dynamic_supervisor_actor::start(spec_ptr spec, caf::message args,
     return;
   }
   if (result.reason()) {
-    start_failed(spec, std::move(args), caller, result.reason());
+    start_failed({std::move(spec), std::move(args), backoff}, caller, result.reason());
     return;
   }
   auto actor = result.child();
   auto id = actor.id();
   children_.emplace(id, child{std::move(actor), std::move(spec), std::move(args),
-                              child_phase::starting});
+                              child_phase::starting, backoff});
   starts_.emplace(id, pending_start{std::move(caller), {}});
 }
 
-void dynamic_supervisor_actor::start_failed(const spec_ptr& spec, caf::message args,
+void dynamic_supervisor_actor::start_failed(retry failed,
                                             std::optional<caf::response_promise>& caller,
                                             const caf::error& reason) {
-  emit(report_kind::start_failed, spec->id, {}, reason);
+  emit(report_kind::start_failed, failed.spec->id, {}, reason);
   if (caller) {
     // A first start: the caller learns why, and nothing is kept (OTP).
-    caller->deliver(kintsugi::start_failed(spec->id, reason));
+    caller->deliver(kintsugi::start_failed(failed.spec->id, reason));
     return;
   }
-  if (!stopping() && retry_later())
-    retries_.push_back({spec, std::move(args)});
+  if (stopping())
+    return;
+  if (auto token = retry_later(restart_delay(*failed.spec, failed.backoff)))
+    retries_.emplace(*token, std::move(failed));
+}
+
+void dynamic_supervisor_actor::restart(retry failed) {
+  auto delay = restart_delay(*failed.spec, failed.backoff);
+  if (delay.count() > 0)
+    retries_.emplace(schedule_restart(delay), std::move(failed));
+  else
+    start(std::move(failed.spec), std::move(failed.args), std::nullopt, failed.backoff);
 }
 
 void dynamic_supervisor_actor::child_exited(child ch, const caf::error& reason) {
@@ -315,7 +328,7 @@ void dynamic_supervisor_actor::child_exited(child ch, const caf::error& reason) 
                           supervisor_name());
   if (std::holds_alternative<restart_child>(plan)) {
     record_restart();
-    start(std::move(ch.spec), std::move(ch.args), std::nullopt);
+    restart({std::move(ch.spec), std::move(ch.args), ch.backoff});
   } else if (auto end = std::get_if<shut_down>(&plan)) {
     give_up(std::move(*end));
   }

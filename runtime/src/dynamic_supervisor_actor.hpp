@@ -11,8 +11,8 @@
 // pays it 100,000 times.
 
 #include <cstddef>
-#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -47,6 +47,7 @@ private:
     // starting (a first start or a restart, see `starts_`), running or
     // stopping: a child without an actor has no entry.
     child_phase phase;
+    backoff_tracker backoff;
   };
 
   // A start that waits for the child's init.
@@ -61,6 +62,7 @@ private:
   struct retry {
     spec_ptr spec;
     caf::message args;
+    backoff_tracker backoff;
   };
 
   // -- supervisor_core --------------------------------------------------------
@@ -70,7 +72,7 @@ private:
   void child_down(caf::down_msg& msg) override;
   void child_up(const caf::actor_addr& child) override;
   void child_init_failed(const caf::actor_addr& child, caf::error reason) override;
-  void try_again() override;
+  void try_again(uint64_t token) override;
   void shutdown(caf::error reason) override;
   void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const override;
 
@@ -85,10 +87,13 @@ private:
   // -- children ----------------------------------------------------------------
 
   // Starts a child; `caller` (none for a restart) gets the outcome.
-  void start(spec_ptr spec, caf::message args, std::optional<caf::response_promise> caller);
+  void start(spec_ptr spec, caf::message args, std::optional<caf::response_promise> caller,
+             backoff_tracker backoff = {});
   // A first start fails for its caller; a restart is tried again later.
-  void start_failed(const spec_ptr& spec, caf::message args,
-                    std::optional<caf::response_promise>& caller, const caf::error& reason);
+  void start_failed(retry failed, std::optional<caf::response_promise>& caller,
+                    const caf::error& reason);
+  // Restarts `failed` now, or after its backoff delay.
+  void restart(retry failed);
   void child_exited(child ch, const caf::error& reason);
   void stop(child& ch);
   void quit_when_empty();
@@ -102,7 +107,8 @@ private:
   std::unordered_map<caf::actor_id, child> children_;
   std::unordered_map<caf::actor_id, pending_start> starts_;
   std::unordered_map<caf::actor_id, std::vector<caf::response_promise>> terminating_;
-  std::deque<retry> retries_;
+  // Restarts waiting for their delay or next attempt, by `try_again` token.
+  std::map<uint64_t, retry> retries_;
   caf::error stop_reason_;
 };
 

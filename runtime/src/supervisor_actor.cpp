@@ -102,6 +102,7 @@ void supervisor_actor::child_up(const caf::actor_addr& child) {
   if (i == by_actor_.end() || i->second->phase != child_phase::starting)
     return;
   i->second->phase = child_phase::running;
+  i->second->backoff.up(now());
   advance();
 }
 
@@ -111,11 +112,12 @@ void supervisor_actor::child_init_failed(const caf::actor_addr& child, caf::erro
     current_->init_error = std::move(reason);
 }
 
-void supervisor_actor::try_again() {
-  if (retries_.empty())
+void supervisor_actor::try_again(uint64_t token) {
+  auto i = retries_.find(token);
+  if (i == retries_.end())
     return;
-  auto next = std::move(retries_.front());
-  retries_.pop_front();
+  auto next = std::move(i->second);
+  retries_.erase(i);
   queue_job(restart_job(std::move(next.failed), std::move(next.owed)));
 }
 
@@ -354,8 +356,8 @@ supervisor_actor::job_ptr supervisor_actor::restart_job(child_ptr failed, child_
         ch->phase = child_phase::undefined;
         owed.push_back(ch);
       }
-    if (retry_later())
-      retries_.push_back({std::move(end.failed), std::move(owed)});
+    if (auto token = retry_later(restart_delay(end.failed->spec, end.failed->backoff)))
+      retries_.emplace(*token, retry{std::move(end.failed), std::move(owed)});
   };
   return j;
 }
@@ -478,7 +480,11 @@ void supervisor_actor::child_exited(const child_ptr& ch, const caf::actor_addr& 
   } else if (std::holds_alternative<restart_child>(plan)) {
     record_restart();
     ch->phase = child_phase::restarting;
-    queue_job(restart_job(ch, {}));
+    auto delay = restart_delay(ch->spec, ch->backoff);
+    if (delay.count() > 0)
+      retries_.emplace(schedule_restart(delay), retry{ch, {}});
+    else
+      queue_job(restart_job(ch, {}));
   } else {
     give_up(std::get<shut_down>(std::move(plan)));
   }

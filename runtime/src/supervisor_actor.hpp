@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,7 @@ private:
     child_spec spec;
     caf::actor actor;
     child_phase phase = child_phase::undefined;
+    backoff_tracker backoff;
   };
 
   using child_ptr = std::shared_ptr<child>;
@@ -89,7 +91,7 @@ private:
   void child_down(caf::down_msg& msg) override;
   void child_up(const caf::actor_addr& child) override;
   void child_init_failed(const caf::actor_addr& child, caf::error reason) override;
-  void try_again() override;
+  void try_again(uint64_t token) override;
   void shutdown(caf::error reason) override;
   void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const override;
 
@@ -157,13 +159,14 @@ private:
   bool booted_ = false;
   std::vector<caf::response_promise> ready_waiters_;
 
-  // A restart that failed and waits for its next attempt (`try_again`), with
-  // the children its plan stopped and has not started again.
+  // A restart that waits for its backoff delay or for its next attempt after
+  // one failed (`try_again`), with the children an earlier attempt stopped and
+  // did not start again.
   struct retry {
     child_ptr failed;
     child_seq owed;
   };
-  std::deque<retry> retries_;
+  std::map<uint64_t, retry> retries_;
 };
 
 } // namespace kintsugi::detail

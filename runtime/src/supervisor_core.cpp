@@ -18,7 +18,8 @@ supervisor_core::supervisor_core(caf::actor_config& cfg, std::string name,
     reports_(reports ? std::move(reports) : stderr_report_sink()),
     intensity_(intensity, period),
     invalid_(std::move(invalid)),
-    parent_(std::move(parent)) {
+    parent_(std::move(parent)),
+    random_(std::random_device{}()) {
 }
 
 caf::behavior supervisor_core::make_behavior() {
@@ -47,9 +48,9 @@ caf::behavior supervisor_core::make_behavior() {
                               [this](shutdown_timeout_atom, int64_t target) {
                                 stopper_.expire(*this, target);
                               },
-                              [this](try_again_atom) {
+                              [this](try_again_atom, uint64_t token) {
                                 if (!stopping_)
-                                  try_again();
+                                  try_again(token);
                               });
 }
 
@@ -109,15 +110,30 @@ void supervisor_core::record_restart() {
   intensity_.record(now());
 }
 
-bool supervisor_core::retry_later() {
+uint64_t supervisor_core::schedule_restart(std::chrono::milliseconds delay) {
+  auto token = ++next_restart_token_;
+  if (delay.count() > 0)
+    delayed_send(this, delay, try_again_atom::value, token);
+  else
+    send(this, try_again_atom::value, token);
+  return token;
+}
+
+std::optional<uint64_t> supervisor_core::retry_later(std::chrono::milliseconds delay) {
   auto plan = decide_retry(intensity_, now(), name_);
   if (auto end = std::get_if<shut_down>(&plan)) {
     give_up(std::move(*end));
-    return false;
+    return std::nullopt;
   }
   record_restart();
-  send(this, try_again_atom::value);
-  return true;
+  return schedule_restart(delay);
+}
+
+std::chrono::milliseconds supervisor_core::restart_delay(const child_spec& spec,
+                                                         backoff_tracker& tracker) {
+  if (!spec.backoff)
+    return std::chrono::milliseconds{0};
+  return tracker.next(*spec.backoff, now(), random_);
 }
 
 void supervisor_core::stop_child(const caf::actor& child, const shutdown_policy& policy) {

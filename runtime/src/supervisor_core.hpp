@@ -15,6 +15,8 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <random>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -24,6 +26,7 @@
 #include <caf/message.hpp>
 #include <caf/message_handler.hpp>
 
+#include "backoff_tracker.hpp"
 #include "child_lifecycle.hpp"
 #include "exit_plan.hpp"
 #include "kintsugi/child_spec.hpp"
@@ -81,8 +84,9 @@ protected:
   /// A child being started cannot say it is up: it has been killed, and its
   /// start fails with `reason` once its down message arrives.
   virtual void child_init_failed(const caf::actor_addr& child, caf::error reason) = 0;
-  /// Time to try a failed restart again.
-  virtual void try_again() = 0;
+  /// Time for the restart that `schedule_restart` or `retry_later` returned
+  /// `token` for.
+  virtual void try_again(uint64_t token) = 0;
   /// Stops every child, then quits with `reason`. Called once at most.
   virtual void shutdown(caf::error reason) = 0;
   /// Calls `f` for each child that has an actor.
@@ -106,10 +110,18 @@ protected:
   /// Records one restart now (after a `restart_child` decision).
   void record_restart();
 
-  /// Decides after a failed restart attempt, and either gives up or has
-  /// `try_again` called through the mailbox, so that calls are answered
-  /// between attempts (OTP's try_again_restart). Returns false if it gave up.
-  bool retry_later();
+  /// Has `try_again` called with the token returned, through the mailbox and
+  /// after `delay` if it is not zero (for a restart recorded already).
+  uint64_t schedule_restart(std::chrono::milliseconds delay);
+
+  /// Decides after a failed restart attempt, and either gives up (none) or
+  /// records the attempt and schedules the next one, so that calls are
+  /// answered between attempts (OTP's try_again_restart).
+  std::optional<uint64_t> retry_later(std::chrono::milliseconds delay);
+
+  /// How long the next restart of a child with `spec` waits: zero without a
+  /// backoff, else the next step of its curve on `tracker`.
+  std::chrono::milliseconds restart_delay(const child_spec& spec, backoff_tracker& tracker);
 
   /// Stops `child` by `policy`; its down message says when it has ended.
   void stop_child(const caf::actor& child, const shutdown_policy& policy);
@@ -155,6 +167,9 @@ private:
   // Told when this supervisor is up. Weak: a parent holds its child strongly.
   caf::actor_addr parent_;
   bool stopping_ = false;
+  uint64_t next_restart_token_ = 0;
+  // The jitter of backoff delays.
+  std::minstd_rand random_;
 };
 
 } // namespace kintsugi::detail

@@ -170,6 +170,17 @@ caf::behavior game(caf::event_based_actor* self, settings, std::string player) {
 }
 } // namespace worker_spec_example
 
+namespace restart_backoff_example {
+auto feed_actor = game_actor;
+void example() {
+// example: runtime/kintsugi/restart_backoff.hpp
+auto spec = kintsugi::worker_spec("feed", feed_actor);
+spec.backoff = kintsugi::restart_backoff{std::chrono::milliseconds{100},
+                                         std::chrono::seconds{10}};
+// end of example
+}
+} // namespace restart_backoff_example
+
 namespace call_example {
 void example(const caf::actor& game, std::shared_ptr<kintsugi::registry> names) {
 // example: runtime/kintsugi/call.hpp
