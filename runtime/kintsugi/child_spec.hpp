@@ -182,10 +182,23 @@ public:
     return *args_;
   }
 
+  /// Says that `child`, which the start function spawned itself, will send
+  /// `(started_atom)` to the supervisor once it is up, whatever the spec's
+  /// `ack`: for a child whose init completes elsewhere, as a child in another
+  /// OS process does. The supervisor still registers its name.
+  void announces_itself(const caf::actor& child) {
+    self_announced_ = child.address();
+  }
+
   /// Whether `child` is an actor that `spawn` made announce its own init
   /// (and register its own name). For the supervisor.
   bool announces(const caf::actor& child) const noexcept {
     return child && announced_ == child.address();
+  }
+
+  /// Whether `child` was declared with `announces_itself`. For the supervisor.
+  bool announces_without_name(const caf::actor& child) const noexcept {
+    return child && self_announced_ == child.address();
   }
 
 private:
@@ -196,6 +209,7 @@ private:
   init_ack ack_;
   const std::optional<registered_name>* name_;
   caf::actor_addr announced_;
+  caf::actor_addr self_announced_;
 };
 
 /// Starts a child. Runs inside the supervisor: it must not block.

@@ -52,6 +52,19 @@ enum class errc : uint8_t {
   already_registered,
   /// A dynamic supervisor has as many children as its `max_children` allows.
   max_children,
+  /// The exit reason of a child in its own OS process that a signal killed
+  /// (a segfault, an abort, a resource limit, SIGKILL); the context names the
+  /// signal and the process.
+  process_crashed,
+  /// The exit reason of a child whose OS process exited before its actor had
+  /// ended; the context holds the exit status.
+  process_exited,
+  /// The exit reason of a child whose OS process stopped answering within its
+  /// heartbeat deadline and was killed.
+  process_unresponsive,
+  /// A child's OS process could not be started, or did not connect back and
+  /// spawn its actor; the context says which step failed.
+  process_launch_failed,
 };
 
 /// Renders a code as its name, e.g. "not_found".

@@ -78,6 +78,14 @@ const char* to_string(errc code) noexcept {
       return "already_registered";
     case errc::max_children:
       return "max_children";
+    case errc::process_crashed:
+      return "process_crashed";
+    case errc::process_exited:
+      return "process_exited";
+    case errc::process_unresponsive:
+      return "process_unresponsive";
+    case errc::process_launch_failed:
+      return "process_launch_failed";
   }
   return "unknown";
 }

@@ -9,8 +9,7 @@
 
 namespace kintsugi {
 
-std::chrono::milliseconds restart_backoff::delay(unsigned attempt,
-                                                 double random) const noexcept {
+std::chrono::milliseconds restart_backoff::delay(unsigned attempt, double random) const noexcept {
   // In doubles, so that a long run of failures saturates at `max` instead of
   // overflowing.
   auto grown = static_cast<double>(min.count()) * std::pow(multiplier, attempt);

@@ -72,7 +72,7 @@ start_result supervisor_core::run_start(const child_spec& spec, const caf::messa
     kill_child(child);
     return err;
   }
-  if (spec.ack == init_ack::on_init)
+  if (spec.ack == init_ack::on_init && !ctx.announces_without_name(child))
     ask_whether_up(child);
   return result;
 }

@@ -14,6 +14,8 @@
 #include "kintsugi/ets/ets.hpp"
 #include "kintsugi/ets/state_vault.hpp"
 #include "kintsugi/kintsugi.hpp"
+#include "kintsugi/process.hpp"
+#include <caf/io/all.hpp>
 #include "kintsugi/testing.hpp"
 
 using namespace std::chrono_literals;
@@ -180,6 +182,29 @@ spec.backoff = kintsugi::restart_backoff{std::chrono::milliseconds{100},
 // end of example
 }
 } // namespace restart_backoff_example
+
+namespace process_example {
+auto parser_actor = game_actor;
+// example: runtime/kintsugi/process.hpp
+int main() {
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  cfg.add_actor_type("parser", parser_actor);  // what a worker can run
+  if (auto status = kintsugi::run_worker_if_asked(cfg))
+    return *status;  // this process was a worker, and is done
+  kintsugi::configure(cfg);
+  caf::actor_system sys{cfg};
+  auto spec = kintsugi::worker_spec("parser", parser_actor);
+  spec.start = kintsugi::in_os_process({"parser"});
+  auto sup = kintsugi::start_supervisor(sys, {}, {spec});
+  if (!sup)
+    return 1;
+  // ... until the program is done:
+  kintsugi::stop(*sup, caf::exit_reason::user_shutdown);
+  return 0;
+}
+// end of example
+} // namespace process_example
 
 namespace call_example {
 void example(const caf::actor& game, std::shared_ptr<kintsugi::registry> names) {

@@ -22,8 +22,8 @@ struct backoff_fixture : fixture {
   // an actor other than `old`, and says how long that took; fails the test
   // after `limit`.
   template <class Live>
-  std::chrono::milliseconds time_to_restart(Live live, const caf::actor& old,
-                                            std::chrono::milliseconds limit = 10s) {
+  std::chrono::milliseconds
+  time_to_restart(Live live, const caf::actor& old, std::chrono::milliseconds limit = 10s) {
     run();
     std::chrono::milliseconds waited{0};
     for (;;) {
