@@ -15,8 +15,8 @@
 #include "kintsugi/ets/state_vault.hpp"
 #include "kintsugi/kintsugi.hpp"
 #include "kintsugi/process.hpp"
-#include <caf/io/all.hpp>
 #include "kintsugi/testing.hpp"
+#include <caf/io/all.hpp>
 
 using namespace std::chrono_literals;
 

@@ -216,8 +216,7 @@ BOOST_AUTO_TEST_CASE(std_terminate_is_a_crash_too) {
 }
 
 BOOST_AUTO_TEST_CASE(an_exit_of_the_worker_is_an_abnormal_exit_with_its_status) {
-  crash_and_restart(*this, 1, errc::process_exited, "exit status 3", exit_atom::value,
-                    int32_t{3});
+  crash_and_restart(*this, 1, errc::process_exited, "exit status 3", exit_atom::value, int32_t{3});
 }
 
 BOOST_AUTO_TEST_CASE(a_hung_child_misses_its_heartbeat_and_is_killed_and_restarted) {
@@ -372,8 +371,8 @@ BOOST_AUTO_TEST_CASE(a_supervising_program_killed_with_sigkill_leaves_no_worker_
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
   std::string program = PROCESS_WORKER;
-  std::vector<char*> argv{program.data(), const_cast<char*>("supervise"),
-                          const_cast<char*>("2"), nullptr};
+  std::vector<char*> argv{program.data(), const_cast<char*>("supervise"), const_cast<char*>("2"),
+                          nullptr};
   std::vector<std::string> env_strings = sanitizer_environment();
   for (char** var = environ; *var; ++var)
     if (std::string{*var}.rfind("ASAN_OPTIONS=", 0) != 0

@@ -108,9 +108,10 @@ private:
   enum class phase { publishing, launching, spawning, running, ending };
 
   caf::behavior running() {
-    set_default_handler([this](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
-      return delegate(remote_, x.move_content_to_message());
-    });
+    set_default_handler(
+      [this](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
+        return delegate(remote_, x.move_content_to_message());
+      });
     return {
       [this](worker_ended_atom, caf::error& reason) -> caf::result<caf::message> {
         if (!from_host())
@@ -327,19 +328,17 @@ private:
       return;
     request(remote_, options_.heartbeat_timeout, caf::sys_atom::value, caf::get_atom::value,
             std::string{"info"})
-      .then(
-        [this](caf::ok_atom, std::string&, caf::strong_actor_ptr&, std::string&) {
-          heartbeat_later();
-        },
-        [this](caf::error& err) {
-          if (phase_ != phase::running)
-            return;
-          end_process(make_error(
-            errc::process_unresponsive,
-            fmt::format("worker {} running {} did not answer within {} ms: {}", process_->pid(),
-                        options_.actor_type, options_.heartbeat_timeout.count(),
-                        home_system().render(err))));
-        });
+      .then([this](caf::ok_atom, std::string&, caf::strong_actor_ptr&,
+                   std::string&) { heartbeat_later(); },
+            [this](caf::error& err) {
+              if (phase_ != phase::running)
+                return;
+              end_process(make_error(
+                errc::process_unresponsive,
+                fmt::format("worker {} running {} did not answer within {} ms: {}", process_->pid(),
+                            options_.actor_type, options_.heartbeat_timeout.count(),
+                            home_system().render(err))));
+            });
   }
 
   process_options options_;

@@ -65,14 +65,16 @@ bool follow_parent(int64_t parent) {
 int serve(caf::actor_system& sys, const worker_assignment& job) {
   auto child = sys.middleman().remote_actor("127.0.0.1", job.port);
   if (!child)
-    return fail(status_unavailable, "cannot connect to its supervisor: " + sys.render(child.error()));
+    return fail(status_unavailable,
+                "cannot connect to its supervisor: " + sys.render(child.error()));
   caf::scoped_actor self{sys};
   self->monitor(*child);
   std::string type;
   caf::message args;
   caf::error refused;
-  self->request(*child, std::chrono::seconds{30}, worker_hello_atom::value, job.secret,
-                static_cast<int64_t>(getpid()))
+  self
+    ->request(*child, std::chrono::seconds{30}, worker_hello_atom::value, job.secret,
+              static_cast<int64_t>(getpid()))
     .receive(
       [&](std::string& t, caf::message& a) {
         type = std::move(t);
@@ -82,8 +84,8 @@ int serve(caf::actor_system& sys, const worker_assignment& job) {
   if (refused)
     return fail(status_unavailable, "its supervisor refused it: " + sys.render(refused));
   auto last_words = [&](auto... xs) {
-    self->request(*child, last_words_timeout, xs...).receive([](caf::ok_atom) {},
-                                                             [](caf::error&) {});
+    self->request(*child, last_words_timeout, xs...)
+      .receive([](caf::ok_atom) {}, [](caf::error&) {});
   };
   auto what = fmt::format("cannot spawn {} with {}", type, caf::to_string(args));
   auto actor = sys.spawn<caf::actor>(type, std::move(args));
@@ -97,8 +99,9 @@ int serve(caf::actor_system& sys, const worker_assignment& job) {
   self->monitor(*actor);
   // CAF answers this only once the actor has run its init.
   bool up = false;
-  self->request(*actor, caf::infinite, caf::sys_atom::value, caf::get_atom::value,
-                std::string{"info"})
+  self
+    ->request(*actor, caf::infinite, caf::sys_atom::value, caf::get_atom::value,
+              std::string{"info"})
     .receive([&](caf::ok_atom, std::string&, caf::strong_actor_ptr&, std::string&) { up = true; },
              [](caf::error&) {});
   if (up)
@@ -133,8 +136,8 @@ std::optional<int> run_worker_if_asked(caf::actor_system_config& cfg) {
     return fail(status_unavailable, "its supervising program is gone");
   if (!limit(RLIMIT_AS, job->address_space) || !limit(RLIMIT_CPU, job->cpu_seconds)
       || !limit(RLIMIT_NOFILE, job->open_files))
-    return fail(status_os_error, std::string{"cannot set its resource limits: "}
-                                   + std::strerror(errno));
+    return fail(status_os_error,
+                std::string{"cannot set its resource limits: "} + std::strerror(errno));
   caf::actor_system sys{cfg};
   if (!sys.has_middleman())
     return fail(status_usage, "its configuration lacks CAF's middleman");

@@ -57,9 +57,9 @@ std::optional<worker_assignment> decode_assignment(const std::string& text) {
   worker_assignment x;
   x.secret = std::string{f[2]};
   if (!number(f[0], version) || version != worker_protocol_version || !number(f[1], x.port)
-      || x.port == 0 || !number(f[3], x.parent) || x.parent <= 0
-      || !number(f[4], x.address_space) || !number(f[5], x.cpu_seconds)
-      || !number(f[6], x.open_files) || x.secret.size() != secret_length
+      || x.port == 0 || !number(f[3], x.parent) || x.parent <= 0 || !number(f[4], x.address_space)
+      || !number(f[5], x.cpu_seconds) || !number(f[6], x.open_files)
+      || x.secret.size() != secret_length
       || x.secret.find_first_not_of("0123456789abcdef") != std::string::npos)
     return std::nullopt;
   return x;
