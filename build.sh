@@ -46,7 +46,8 @@ case "$cmd" in
     # ThreadSanitizer needs a CAF it can see into (cmake/build-caf-tsan.sh),
     # kept outside the clone: a later clone on this machine reuses it.
     case "$san" in *thread*)
-      extra+=(-DCAF_CORE_LIBRARY="$(cmake/build-caf-tsan.sh "${XDG_CACHE_HOME:-$HOME/.cache}/kintsugi/caf-tsan")");;
+      libs=$(cmake/build-caf-tsan.sh "${XDG_CACHE_HOME:-$HOME/.cache}/kintsugi/caf-tsan")
+      extra+=(-DCAF_CORE_LIBRARY="$libs/libcaf_core.so" -DCAF_IO_LIBRARY="$libs/libcaf_io.so");;
     esac
     configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DKINTSUGI_SANITIZERS="$san" \
       -DKINTSUGI_BUILD_BENCHMARKS=OFF "${extra[@]}"

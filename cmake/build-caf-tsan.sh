@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds CAF's core library from Debian's own source package, with
+# Builds CAF's core and io libraries from Debian's own source package, with
 # ThreadSanitizer, into a folder below the one given as $1 (one per CAF
-# version and version of this script), and prints the library's path.
+# version and version of this script), and prints the folder that holds
+# libcaf_core.so and libcaf_io.so.
 #
 # Why: Debian's libcaf_core is not instrumented, so ThreadSanitizer cannot see
 # the synchronisation inside CAF's mailboxes and reports every message handed
@@ -15,8 +16,8 @@ set -euo pipefail
 version=$(dpkg-query -W -f='${source:Version}' libcaf-dev)
 key=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
 out=$(mkdir -p "$1/$version-$key" && cd "$1/$version-$key" && pwd)
-lib="$out/build/lib/libcaf_core.so"
-if [ -f "$lib" ]; then echo "$lib"; exit 0; fi
+libs="$out/build/lib"
+if [ -f "$libs/libcaf_core.so" ] && [ -f "$libs/libcaf_io.so" ]; then echo "$libs"; exit 0; fi
 
 upstream=${version%-*}
 cd "$out"
@@ -41,7 +42,7 @@ fi
 rm -rf src && mkdir src
 tar xzf "actor-framework_${upstream}.orig.tar.gz" -C src --strip-components=1
 cmake -S src -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEXTRA_FLAGS=-fsanitize=thread \
-  -DCAF_LOG_LEVEL=QUIET -DCAF_NO_IO=yes -DCAF_NO_OPENSSL=yes -DCAF_NO_EXAMPLES=yes \
+  -DCAF_LOG_LEVEL=QUIET -DCAF_NO_OPENSSL=yes -DCAF_NO_EXAMPLES=yes \
   -DCAF_NO_UNIT_TESTS=yes -DCAF_NO_TOOLS=yes -DCAF_NO_PYTHON=yes -DCAF_NO_OPENCL=yes \
   -DCAF_NO_SUMMARY=yes -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >&2
 if ! cmp -s build/libcaf_core/caf/detail/build_config.hpp /usr/include/caf/detail/build_config.hpp; then
@@ -49,5 +50,5 @@ if ! cmp -s build/libcaf_core/caf/detail/build_config.hpp /usr/include/caf/detai
   exit 2
 fi
 # As in Kintsugi's own build: a fresh clone hits what an earlier one cached.
-CCACHE_BASEDIR="$out" CCACHE_NOHASHDIR=1 cmake --build build -j "$(nproc)" --target libcaf_core_shared >&2
-echo "$lib"
+CCACHE_BASEDIR="$out" CCACHE_NOHASHDIR=1 cmake --build build -j "$(nproc)" --target libcaf_core_shared libcaf_io_shared >&2
+echo "$libs"

@@ -185,7 +185,7 @@ spec.backoff = kintsugi::restart_backoff{std::chrono::milliseconds{100},
 
 namespace process_example {
 auto parser_actor = game_actor;
-// example: runtime/kintsugi/process.hpp
+// example: runtime/kintsugi/process.hpp README.md
 int main() {
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
