@@ -1,7 +1,7 @@
 #pragma once
 
 /// @file
-/// Children in their own OS process, in target `kintsugi::process` (which
+/// Children in their own OS process, in target `kintsugi::remote` (which
 /// links CAF's network layer, libcaf-io). A segfault, an abort, an uncaught
 /// exception that reaches std::terminate, a resource limit or an exit ends
 /// only that process; its supervisor sees an abnormal exit of the child and
@@ -93,7 +93,8 @@ struct process_options {
   std::string program = {};
   /// Its command-line arguments after the program name.
   std::vector<std::string> program_args = {};
-  /// Variables added to its environment, as "NAME=value".
+  /// Variables for its environment, as "NAME=value": they replace this
+  /// program's variables of the same name, which it inherits otherwise.
   std::vector<std::string> environment = {};
   process_limits limits = {};
   /// How often the child's actor is asked whether it still answers, and how
