@@ -41,7 +41,9 @@ SRC
 fi
 rm -rf src && mkdir src
 tar xzf "actor-framework_${upstream}.orig.tar.gz" -C src --strip-components=1
-cmake -S src -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEXTRA_FLAGS=-fsanitize=thread \
+# CAF 0.17.6 predates g++ 12, whose headers no longer include <limits> for
+# libcaf_io (Debian patches that; its orig tarball does not).
+cmake -S src -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DEXTRA_FLAGS=-fsanitize=thread -include limits" \
   -DCAF_LOG_LEVEL=QUIET -DCAF_NO_OPENSSL=yes -DCAF_NO_EXAMPLES=yes \
   -DCAF_NO_UNIT_TESTS=yes -DCAF_NO_TOOLS=yes -DCAF_NO_PYTHON=yes -DCAF_NO_OPENCL=yes \
   -DCAF_NO_SUMMARY=yes -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >&2

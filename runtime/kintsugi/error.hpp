@@ -65,6 +65,14 @@ enum class errc : uint8_t {
   /// A child's OS process could not be started, or did not connect back and
   /// spawn its actor; the context says which step failed.
   process_launch_failed,
+  /// The exit reason of a child on another node whose connection to that
+  /// node was lost; the context names the node.
+  node_down,
+  /// A node refused to spawn: the secret presented was not its own.
+  node_refused,
+  /// No node of a child's list could be reached; the context says why for
+  /// each.
+  node_unreachable,
 };
 
 /// Renders a code as its name, e.g. "not_found".

@@ -86,6 +86,12 @@ const char* to_string(errc code) noexcept {
       return "process_unresponsive";
     case errc::process_launch_failed:
       return "process_launch_failed";
+    case errc::node_down:
+      return "node_down";
+    case errc::node_refused:
+      return "node_refused";
+    case errc::node_unreachable:
+      return "node_unreachable";
   }
   return "unknown";
 }

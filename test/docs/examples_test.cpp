@@ -14,6 +14,7 @@
 #include "kintsugi/ets/ets.hpp"
 #include "kintsugi/ets/state_vault.hpp"
 #include "kintsugi/kintsugi.hpp"
+#include "kintsugi/node.hpp"
 #include "kintsugi/process.hpp"
 #include "kintsugi/testing.hpp"
 #include <caf/io/all.hpp>
@@ -205,6 +206,27 @@ int main() {
 }
 // end of example
 } // namespace process_example
+
+namespace node_example {
+auto parser_actor = game_actor;
+void example(caf::actor_system& sys, std::string secret) {
+// example: runtime/kintsugi/node.hpp README.md
+// On the node (its configuration registers the types it can run):
+kintsugi::node_options node;
+node.secret = secret;
+node.port = 4001;
+auto port = kintsugi::serve_node(sys, node);
+
+// In the supervising program: on the first node that answers.
+kintsugi::remote_options where;
+where.actor_type = "parser";
+where.secret = secret;
+where.nodes = {{"127.0.0.1", 4001}, {"127.0.0.1", 4002}};
+auto spec = kintsugi::worker_spec("parser", parser_actor);
+spec.start = kintsugi::on_node(where);
+// end of example
+}
+} // namespace node_example
 
 namespace call_example {
 void example(const caf::actor& game, std::shared_ptr<kintsugi::registry> names) {

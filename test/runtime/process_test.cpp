@@ -3,12 +3,9 @@
 // here is for an event (a report, a reply, a process's end), bounded only so
 // that a broken build fails instead of hanging.
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -20,9 +17,8 @@
 
 #include <caf/io/all.hpp>
 
-#include "fixture.hpp"
 #include "kintsugi/process.hpp"
-#include "process_worker.hpp"
+#include "remote_fixture.hpp"
 
 using namespace kintsugi;
 using namespace kintsugi::test;
@@ -31,156 +27,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto patience = 60s;
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-
-// The sanitizers' own handlers would turn a signal into a report and exit
-// status 1; the tests want the signal itself.
-std::vector<std::string> sanitizer_environment() {
-  std::vector<std::string> result;
-  for (auto name : {"ASAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS"}) {
-    std::string value = std::getenv(name) ? std::getenv(name) : "";
-    result.push_back(std::string{name} + "=" + value + (value.empty() ? "" : ":")
-                     + "handle_segv=0:handle_abort=0:handle_sigbus=0:handle_sigfpe=0"
-                       ":handle_sigill=0");
-  }
-  return result;
-}
-
-process_options worker(std::string type, caf::message args = {}) {
-  process_options options;
-  options.actor_type = std::move(type);
-  options.args = std::move(args);
-  options.program = PROCESS_WORKER;
-  options.environment = sanitizer_environment();
-  options.heartbeat_interval = 200ms;
-  // Generous: a sanitized worker under load is slow, not hung.
-  options.heartbeat_timeout = 20s;
-  return options;
-}
-
-child_spec isolated(std::string id, process_options options) {
-  child_spec spec;
-  spec.id = std::move(id);
-  spec.start = in_os_process(std::move(options));
-  return spec;
-}
-
-bool process_gone(int32_t pid) {
-  return kill(pid, 0) != 0 && errno == ESRCH;
-}
-
-struct process_fixture {
-  static caf::actor_system_config& prepare(caf::actor_system_config& cfg) {
-    live_fixture::prepare(cfg);
-    cfg.load<caf::io::middleman>();
-    return cfg;
-  }
-
-  process_fixture() : sys(prepare(cfg)) {
-  }
-
-  ~process_fixture() {
-    sys.registry().await_running_count_equal(0);
-  }
-
-  supervisor_flags flags(int intensity = 10) {
-    supervisor_flags f;
-    f.name = "sup";
-    f.intensity = intensity;
-    f.period = std::chrono::seconds{60};
-    f.reports = [this](const report& r) {
-      std::lock_guard<std::mutex> guard{mtx};
-      reports.push_back(r);
-      changed.notify_all();
-    };
-    return f;
-  }
-
-  // Waits until `pred` holds over the reports received so far.
-  template <class Pred>
-  void await_reports(Pred pred, const std::string& what) {
-    std::unique_lock<std::mutex> guard{mtx};
-    BOOST_REQUIRE_MESSAGE(changed.wait_for(guard, patience, [&] { return pred(reports); }),
-                          "no " << what << " within " << patience.count() << " s");
-  }
-
-  std::size_t count(const std::vector<report>& xs, report_kind kind, const std::string& id) {
-    std::size_t n = 0;
-    for (auto& r : xs)
-      if (r.kind == kind && r.child_id == id)
-        ++n;
-    return n;
-  }
-
-  // The last reason child `id` exited with, once it has been restarted `n`
-  // times in all.
-  caf::error await_restart(const std::string& id, std::size_t n) {
-    caf::error reason;
-    await_reports(
-      [&](const std::vector<report>& xs) {
-        if (count(xs, report_kind::child_restarted, id) < n)
-          return false;
-        for (auto& r : xs)
-          if (r.kind == report_kind::child_exited && r.child_id == id)
-            reason = r.reason;
-        return true;
-      },
-      "restart of " + id);
-    return reason;
-  }
-
-  caf::actor child(const caf::actor& sup, const std::string& id) {
-    auto infos = which_children(sup);
-    BOOST_REQUIRE(infos);
-    for (auto& info : *infos)
-      if (info.id == id)
-        return info.actor;
-    return {};
-  }
-
-  int32_t pid_of(const caf::actor& who) {
-    auto pid = call<int32_t>(who, patience, pid_atom::value);
-    if (!pid)
-      BOOST_FAIL(render(pid.error()));
-    return *pid;
-  }
-
-  caf::actor start(std::vector<child_spec> specs) {
-    auto sup = start_supervisor(sys, flags(), std::move(specs));
-    if (!sup)
-      BOOST_FAIL(render(sup.error()));
-    return *sup;
-  }
-
-  void exit_signal(const caf::actor& who, caf::error reason) {
-    caf::scoped_actor self{sys};
-    self->send_exit(who, std::move(reason));
-  }
-
-  void stop_and_wait(const caf::actor& sup) {
-    caf::scoped_actor self{sys};
-    self->monitor(sup);
-    self->send_exit(sup, caf::exit_reason::user_shutdown);
-    self->receive([](caf::down_msg&) {});
-  }
-
-  caf::actor_system_config cfg;
-  caf::actor_system sys;
-  std::mutex mtx;
-  std::condition_variable changed;
-  std::vector<report> reports;
-};
-
 // Crashes the isolated child "victim" of `sup` with `crash` and checks that
 // it is restarted in a new process with `code`, its sibling untouched.
 template <class... Ts>
-void crash_and_restart(process_fixture& f, std::size_t nth, errc code, const std::string& text,
+void crash_and_restart(remote_fixture& f, std::size_t nth, errc code, const std::string& text,
                        Ts... crash) {
   auto sup = f.start({isolated("victim", worker("victim")), worker_child("sibling")});
   auto sibling = f.child(sup, "sibling");
@@ -201,7 +51,7 @@ void crash_and_restart(process_fixture& f, std::size_t nth, errc code, const std
 
 } // namespace
 
-BOOST_FIXTURE_TEST_SUITE(process, process_fixture)
+BOOST_FIXTURE_TEST_SUITE(process, remote_fixture)
 
 BOOST_AUTO_TEST_CASE(a_segfault_ends_only_the_childs_process_and_it_is_restarted) {
   crash_and_restart(*this, 1, errc::process_crashed, "SIGSEGV", segv_atom::value);
@@ -364,48 +214,21 @@ BOOST_AUTO_TEST_CASE(starts_that_cannot_work_fail_with_the_reason) {
 }
 
 BOOST_AUTO_TEST_CASE(a_supervising_program_killed_with_sigkill_leaves_no_worker_behind) {
-  int out[2];
-  BOOST_REQUIRE(pipe(out) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::string program = PROCESS_WORKER;
-  std::vector<char*> argv{program.data(), const_cast<char*>("supervise"), const_cast<char*>("2"),
-                          nullptr};
-  std::vector<std::string> env_strings = sanitizer_environment();
-  for (char** var = environ; *var; ++var)
-    if (std::string{*var}.rfind("ASAN_OPTIONS=", 0) != 0
-        && std::string{*var}.rfind("TSAN_OPTIONS=", 0) != 0
-        && std::string{*var}.rfind("UBSAN_OPTIONS=", 0) != 0)
-      env_strings.push_back(*var);
-  std::vector<char*> envp;
-  for (auto& x : env_strings)
-    envp.push_back(x.data());
-  envp.push_back(nullptr);
-  pid_t parent = 0;
-  BOOST_REQUIRE(posix_spawn(&parent, program.c_str(), &actions, nullptr, argv.data(), envp.data())
-                == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
+  test_program parent{{PROCESS_WORKER, "supervise", "2"}};
   // Its workers' pids, one a line, then "ready".
-  std::vector<int32_t> workers;
-  auto in = fdopen(out[0], "r");
-  char line[64];
-  while (fgets(line, sizeof(line), in) != nullptr && std::string{line} != "ready\n")
-    workers.push_back(std::atoi(line));
-  fclose(in);
-  BOOST_REQUIRE_EQUAL(workers.size(), 2u);
+  auto lines = parent.await_lines(
+    [](const std::vector<std::string>& xs) { return !xs.empty() && xs.back() == "ready"; },
+    "ready line");
+  BOOST_REQUIRE_EQUAL(lines.size(), 3u);
   // Watch them before the kill, so that a pid reused later cannot fool us.
   std::vector<int> watches;
-  for (auto pid : workers) {
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto pid = std::atoi(lines[i].c_str());
     auto fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
     BOOST_REQUIRE_MESSAGE(fd >= 0, "worker " << pid << " is not running");
     watches.push_back(fd);
   }
-  kill(parent, SIGKILL);
-  int status = 0;
-  waitpid(parent, &status, 0);
+  parent.kill();
   for (auto fd : watches) {
     pollfd p{fd, POLLIN, 0};
     BOOST_TEST(poll(&p, 1, static_cast<int>(patience.count() * 1000)) == 1);

@@ -1,8 +1,10 @@
-// The program process_test runs its isolated children in. As a worker it
-// runs the types registered below. Run as `process_worker supervise N`, it
-// is a supervising program with N isolated children (itself as their worker):
-// it prints each child's worker pid on a line, then "ready", and waits to be
-// killed.
+// The program process_test runs its isolated children in, and node_test its
+// nodes. As a worker it runs the types registered below. Run as
+// `process_worker supervise N`, it is a supervising program with N isolated
+// children (itself as their worker): it prints each child's worker pid on a
+// line, then "ready", and waits to be killed. Run as `process_worker node
+// PORT SECRET`, it is a node: it prints "listening PORT" and serves until it
+// is killed; its "tally" actors print "spawned ID" and "ended ID".
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -10,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -21,6 +24,7 @@
 #include <caf/io/all.hpp>
 
 #include "kintsugi/kintsugi.hpp"
+#include "kintsugi/node.hpp"
 #include "kintsugi/process.hpp"
 #include "process_worker.hpp"
 
@@ -85,6 +89,17 @@ caf::behavior stubborn(caf::event_based_actor* self) {
   };
 }
 
+// A victim that says when it starts and ends, on stdout.
+caf::behavior tally(caf::event_based_actor* self) {
+  std::printf("spawned %llu\n", static_cast<unsigned long long>(self->id()));
+  std::fflush(stdout);
+  self->attach_functor([id{self->id()}] {
+    std::printf("ended %llu\n", static_cast<unsigned long long>(id));
+    std::fflush(stdout);
+  });
+  return victim();
+}
+
 caf::behavior failing_init(caf::event_based_actor*) {
   throw std::runtime_error("no database");
 }
@@ -118,6 +133,22 @@ int supervise(caf::actor_system_config& cfg, int children) {
     pause();
 }
 
+int serve_as_node(caf::actor_system_config& cfg, int port, std::string secret) {
+  caf::actor_system sys{cfg};
+  kintsugi::node_options options;
+  options.secret = std::move(secret);
+  options.port = static_cast<uint16_t>(port);
+  auto listening = kintsugi::serve_node(sys, options);
+  if (!listening) {
+    std::cerr << kintsugi::render(listening.error()) << std::endl;
+    return 1;
+  }
+  std::printf("listening %u\n", static_cast<unsigned>(*listening));
+  std::fflush(stdout);
+  for (;;)
+    pause();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -128,10 +159,13 @@ int main(int argc, char** argv) {
   cfg.add_actor_type("labelled", labelled);
   cfg.add_actor_type("stubborn", stubborn);
   cfg.add_actor_type("failing_init", failing_init);
+  cfg.add_actor_type("tally", tally);
   if (auto status = kintsugi::run_worker_if_asked(cfg))
     return *status;
   if (argc == 3 && std::string{argv[1]} == "supervise")
     return supervise(cfg, std::atoi(argv[2]));
+  if (argc == 4 && std::string{argv[1]} == "node")
+    return serve_as_node(cfg, std::atoi(argv[2]), argv[3]);
   std::cerr << "usage: process_worker supervise N (or run as a Kintsugi worker)\n";
   return 64;
 }

@@ -98,11 +98,10 @@ void remote_child::heartbeat() {
     .then([this](caf::ok_atom, std::string&, caf::strong_actor_ptr&,
                  std::string&) { heartbeat_later(); },
           [this](caf::error& err) {
-            unresponsive(make_error(errc::process_unresponsive,
-                                    fmt::format("{} did not answer within {} ms: {}",
-                                                settings_.actor_type,
-                                                settings_.heartbeat_timeout.count(),
-                                                home_system().render(err))));
+            unresponsive(make_error(
+              errc::process_unresponsive,
+              fmt::format("{} did not answer within {} ms: {}", settings_.actor_type,
+                          settings_.heartbeat_timeout.count(), home_system().render(err))));
           });
 }
 
