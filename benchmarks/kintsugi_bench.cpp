@@ -29,22 +29,24 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <fmt/core.h>
 
 #include "bench_support.hpp"
 #include "kintsugi/kintsugi.hpp"
+#include "restart_driver.hpp"
 
 namespace kintsugi::bench {
 void run_w4(caf::actor_system& sys);
 void run_w6(caf::actor_system& sys);
+void run_w7(caf::actor_system& sys);
+void run_w8(caf::actor_system& sys);
 } // namespace kintsugi::bench
 
 namespace {
 
 using namespace kintsugi;
 using namespace kintsugi::bench;
-using ping_atom = caf::atom_constant<caf::atom("ping")>;
-using pong_atom = caf::atom_constant<caf::atom("pong")>;
 
 // The peer's idle gen_server: answers ping.
 caf::behavior peer_worker() {
@@ -66,102 +68,6 @@ supervisor_flags peer_flags(restart_strategy_ptr strategy) {
   return flags;
 }
 
-// What every driver keeps: samples, how many are left, and what to do at the end.
-struct driver_state {
-  caf::actor sup;
-  std::size_t remaining = 0;
-  clock_type::time_point t0;
-  std::vector<double> samples_ns;
-  // Where the samples go when the driver is done; read after its down message.
-  std::vector<double>* out = nullptr;
-};
-
-// Hands the samples over and quits once the driver has them all; true if so.
-template <class State>
-bool finished(caf::stateful_actor<State>* self) {
-  if (self->state.remaining > 0)
-    return false;
-  *self->state.out = std::move(self->state.samples_ns);
-  self->quit();
-  return true;
-}
-
-// Spawns a driver, lets `setup` fill its state, starts it with ok_atom, waits
-// until it quits and returns its samples, sorted.
-template <class State>
-std::vector<double> drive(caf::actor_system& sys, caf::behavior (*fun)(caf::stateful_actor<State>*),
-                          const std::function<void(State&)>& setup) {
-  std::vector<double> samples;
-  auto driver = sys.spawn(fun);
-  auto& st
-    = dynamic_cast<caf::stateful_actor<State>&>(*caf::actor_cast<caf::abstract_actor*>(driver))
-        .state;
-  setup(st);
-  st.out = &samples;
-  caf::scoped_actor self{sys};
-  self->monitor(driver);
-  self->send(driver, caf::ok_atom::value);
-  self->receive([](caf::down_msg&) {});
-  std::sort(samples.begin(), samples.end());
-  return samples;
-}
-
-// -- W1 restart_latency ------------------------------------------------------------
-// t0, crash the child (an exit signal with an abnormal reason, as exit(Child,
-// crash)), poll which_children until it lists an actor other than the old
-// one, ping the new one, t1.
-
-struct w1_state : driver_state {
-  caf::actor child;
-  std::size_t warmup = 0;
-  std::size_t polls = 0; // of the current iteration
-  std::size_t* polls_total = nullptr;
-};
-
-caf::behavior w1_driver(caf::stateful_actor<w1_state>* self) {
-  auto poll = std::make_shared<std::function<void()>>();
-  auto step = std::make_shared<std::function<void()>>();
-  auto fail = [self](caf::error& err) { self->quit(err); };
-  *poll = [self, poll, step, fail] {
-    self->request(self->state.sup, caf::infinite, which_children_atom::value)
-      .then(
-        [self, poll, step, fail](std::vector<child_info>& xs) {
-          auto& st = self->state;
-          ++st.polls;
-          if (xs.size() != 1 || !xs[0].actor || xs[0].actor == st.child) {
-            (*poll)();
-            return;
-          }
-          st.child = xs[0].actor;
-          self->request(st.child, caf::infinite, ping_atom::value)
-            .then(
-              [self, step](pong_atom) {
-                auto& st = self->state;
-                if (st.warmup > 0) {
-                  --st.warmup;
-                } else {
-                  st.samples_ns.push_back(ns_since(st.t0));
-                  *st.polls_total += st.polls;
-                  --st.remaining;
-                }
-                st.polls = 0;
-                (*step)();
-              },
-              fail);
-        },
-        fail);
-  };
-  *step = [self, poll] {
-    if (finished(self))
-      return;
-    auto& st = self->state;
-    st.t0 = clock_type::now();
-    self->send_exit(st.child, caf::make_error(caf::sec::runtime_error, "crash"));
-    (*poll)();
-  };
-  return {[step](caf::ok_atom) { (*step)(); }};
-}
-
 void run_w1(caf::actor_system& sys) {
   auto n = env_or("W1_N", 20000);
   auto warm = env_or("W1_WARM", 1000);
@@ -171,28 +77,14 @@ void run_w1(caf::actor_system& sys) {
     progress("W1: supervisor failed: " + render(sup.error()));
     std::exit(1);
   }
-  auto kids = which_children(*sup);
   std::size_t polls = 0;
-  auto samples = drive<w1_state>(sys, w1_driver, [&](w1_state& st) {
-    st.sup = *sup;
-    st.child = (*kids)[0].actor;
-    st.remaining = n;
-    st.warmup = warm;
-    st.polls_total = &polls;
-  });
+  auto samples = time_restarts(sys, *sup, n, warm, polls);
   stop(*sup, caf::exit_reason::user_shutdown);
-  auto us = [](double ns) { return ns / 1000.0; };
   json_line line{"W1", sys};
   line.add_str("history", "bounded")
     .add("warmup", warm)
-    .add("polls_per_restart", static_cast<double>(polls) / static_cast<double>(n))
-    .add("median_us", us(percentile(samples, 0.5)))
-    .add("p99_us", us(percentile(samples, 0.99)))
-    .add("mean_us", us(std::accumulate(samples.begin(), samples.end(), 0.0) / samples.size()))
-    .add("min_us", us(samples.front()))
-    .add("max_us", us(samples.back()))
-    .add("n", samples.size());
-  line.print();
+    .add("polls_per_restart", static_cast<double>(polls) / static_cast<double>(n));
+  add_latencies(line, samples).print();
 }
 
 // -- W1_floor: W1's messages on bare CAF ------------------------------------------
@@ -452,8 +344,10 @@ void run_w2(caf::actor_system& sys) {
 
 int main(int argc, char** argv) {
   const std::map<std::string, std::function<void(caf::actor_system&)>> workloads{
-    {"W1", run_w1}, {"W1_floor", run_w1_floor}, {"W2", run_w2}, {"W3", run_w3}, {"W4", run_w4},
-    {"W6", run_w6},
+    {"W1", run_w1}, {"W1_floor", run_w1_floor},
+    {"W2", run_w2}, {"W3", run_w3},
+    {"W4", run_w4}, {"W6", run_w6},
+    {"W7", run_w7}, {"W8", run_w8},
   };
   // Workload names, then CAF options (--scheduler.policy=stealing, ...) that
   // override Kintsugi's recommended settings, to measure others.
@@ -466,7 +360,8 @@ int main(int argc, char** argv) {
       wanted.push_back(name);
   for (auto& name : wanted)
     if (workloads.count(name) == 0) {
-      std::fprintf(stderr, "kintsugi-bench: unknown workload %s (have: W1 W1_floor W2 W3 W4 W6)\n",
+      std::fprintf(stderr,
+                   "kintsugi-bench: unknown workload %s (have: W1 W1_floor W2 W3 W4 W6 W7 W8)\n",
                    name.c_str());
       return 2;
     }
@@ -475,6 +370,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kintsugi-bench: %s\n", cfg.render(err).c_str());
     return 2;
   }
+  // W7 and W8 cross processes; the others run without CAF's network layer.
+  if (std::any_of(wanted.begin(), wanted.end(), [](auto& x) { return x == "W7" || x == "W8"; }))
+    cfg.load<caf::io::middleman>();
   configure(cfg);
   caf::actor_system sys{cfg};
   for (auto& name : wanted)

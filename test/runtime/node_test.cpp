@@ -28,8 +28,8 @@ const std::string secret = "correct horse battery staple";
 class test_node {
 public:
   explicit test_node(uint16_t port = 0)
-    : program_(std::make_unique<test_program>(std::vector<std::string>{
-        PROCESS_WORKER, "node", std::to_string(port), secret})) {
+    : program_(std::make_unique<test_program>(
+      std::vector<std::string>{PROCESS_WORKER, "node", std::to_string(port), secret})) {
     auto lines = program_->await_lines(
       [](const std::vector<std::string>& xs) { return !xs.empty(); }, "listening line");
     BOOST_REQUIRE(lines.front().rfind("listening ", 0) == 0);
@@ -183,8 +183,7 @@ BOOST_AUTO_TEST_CASE(a_type_the_node_does_not_know_fails_the_start_naming_it) {
   BOOST_REQUIRE(!unknown);
   BOOST_TEST(render(unknown.error()).find("no_such_type") != std::string::npos,
              render(unknown.error()));
-  auto nowhere = start_supervisor(sys, flags(),
-                                  {remote("x", on({{"127.0.0.1", 1}}))});
+  auto nowhere = start_supervisor(sys, flags(), {remote("x", on({{"127.0.0.1", 1}}))});
   BOOST_REQUIRE(!nowhere);
   BOOST_TEST(render(nowhere.error()).find("node_unreachable") != std::string::npos,
              render(nowhere.error()));

@@ -27,7 +27,6 @@
 
 namespace kintsugi::test {
 
-
 constexpr auto patience = std::chrono::seconds{60};
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

@@ -82,7 +82,8 @@ private:
     }
     auto& node = options_.nodes[i];
     auto next = [this, i](caf::error err) {
-      failures_.push_back(fmt::format("{}: {}", to_string(options_.nodes[i]), kintsugi::render(err)));
+      failures_.push_back(
+        fmt::format("{}: {}", to_string(options_.nodes[i]), kintsugi::render(err)));
       last_failure_ = std::move(err);
       try_node(i + 1);
     };
@@ -127,8 +128,7 @@ private:
   caf::error end_reason(const caf::error& reason) const {
     if (reason != caf::exit_reason::remote_link_unreachable)
       return reason;
-    return make_error(errc::node_down, fmt::format("lost the node of {} ({})",
-                                                   options_.actor_type,
+    return make_error(errc::node_down, fmt::format("lost the node of {} ({})", options_.actor_type,
                                                    caf::to_string(remote().node())));
   }
 

@@ -120,9 +120,9 @@ std::string to_string(const node_address& x) {
 caf::expected<uint16_t> serve_node(caf::actor_system& sys, node_options options) {
   if (options.secret.size() < detail::min_secret_length
       || options.secret.size() > detail::max_secret_length)
-    return make_error(errc::invalid_spec, fmt::format("a node's secret needs {} to {} characters",
-                                                      detail::min_secret_length,
-                                                      detail::max_secret_length));
+    return make_error(errc::invalid_spec,
+                      fmt::format("a node's secret needs {} to {} characters",
+                                  detail::min_secret_length, detail::max_secret_length));
   if (!sys.has_middleman())
     return make_error(errc::invalid_spec,
                       "a node needs CAF's middleman: cfg.load<caf::io::middleman>()");
