@@ -145,8 +145,8 @@ void run_w7(caf::actor_system& sys) {
                                });
   stop(sup, caf::exit_reason::user_shutdown);
   json_line line{"W7", sys};
-  line.add("warmup", warm).add("polls_per_restart",
-                               static_cast<double>(polls) / static_cast<double>(n));
+  line.add("warmup", warm)
+    .add("polls_per_restart", static_cast<double>(polls) / static_cast<double>(n));
   add_latencies(line, samples).print();
 }
 
@@ -168,8 +168,8 @@ void run_w8(caf::actor_system& sys) {
   std::size_t polls = 0;
   auto samples = time_restarts(sys, sup, n, warm, polls);
   json_line line{"W8", sys};
-  line.add("warmup", warm).add("polls_per_restart",
-                               static_cast<double>(polls) / static_cast<double>(n));
+  line.add("warmup", warm)
+    .add("polls_per_restart", static_cast<double>(polls) / static_cast<double>(n));
   add_latencies(line, samples).print();
   auto child = (*which_children(sup))[0].actor;
   auto rtts = drive<rtt_state>(sys, rtt_driver, [&](rtt_state& st) {

@@ -39,8 +39,9 @@ inline bool finished(caf::stateful_actor<State>* self) {
 // Spawns a driver, lets `setup` fill its state, starts it with ok_atom, waits
 // until it quits and returns its samples, sorted.
 template <class State>
-inline std::vector<double> drive(caf::actor_system& sys, caf::behavior (*fun)(caf::stateful_actor<State>*),
-                          const std::function<void(State&)>& setup) {
+inline std::vector<double> drive(caf::actor_system& sys,
+                                 caf::behavior (*fun)(caf::stateful_actor<State>*),
+                                 const std::function<void(State&)>& setup) {
   std::vector<double> samples;
   auto driver = sys.spawn(fun);
   auto& st
