@@ -25,10 +25,6 @@ namespace detail {
 
 namespace {
 
-remote_settings settings_of(const remote_options& x) {
-  return {x.actor_type, x.heartbeat_interval, x.heartbeat_timeout, x.launch_timeout};
-}
-
 class node_child final : public remote_child {
 public:
   node_child(caf::actor_config& cfg, remote_options options, caf::message args,
@@ -143,19 +139,12 @@ private:
 } // namespace detail
 
 start_fn on_node(remote_options options) {
-  return [options{std::move(options)}](start_context& ctx) -> start_result {
-    if (auto err = detail::check(detail::settings_of(options)))
-      return err;
-    if (options.nodes.empty())
-      return make_error(errc::invalid_spec, "a child on a node needs at least one node");
-    if (!ctx.system().has_middleman())
-      return make_error(errc::invalid_spec, "a child on a node needs CAF's middleman: "
-                                            "cfg.load<caf::io::middleman>()");
-    auto& sup = ctx.supervisor();
-    auto child = sup.spawn<detail::node_child>(options, options.args + ctx.args(), sup.address());
-    ctx.announces_itself(child);
-    return child;
-  };
+  return detail::remote_start<detail::node_child>(
+    std::move(options), [](const remote_options& x) -> caf::error {
+      if (x.nodes.empty())
+        return make_error(errc::invalid_spec, "a child on a node needs at least one node");
+      return {};
+    });
 }
 
 } // namespace kintsugi

@@ -54,10 +54,6 @@ caf::error check_environment(const process_options& x) {
   return {};
 }
 
-remote_settings settings_of(const process_options& x) {
-  return {x.actor_type, x.heartbeat_interval, x.heartbeat_timeout, x.launch_timeout};
-}
-
 class process_child final : public remote_child {
 public:
   process_child(caf::actor_config& cfg, process_options options, caf::message args,
@@ -283,20 +279,7 @@ private:
 } // namespace detail
 
 start_fn in_os_process(process_options options) {
-  return [options{std::move(options)}](start_context& ctx) -> start_result {
-    if (auto err = detail::check(detail::settings_of(options)))
-      return err;
-    if (auto err = detail::check_environment(options))
-      return err;
-    if (!ctx.system().has_middleman())
-      return make_error(errc::invalid_spec, "a process child needs CAF's middleman: "
-                                            "cfg.load<caf::io::middleman>()");
-    auto& sup = ctx.supervisor();
-    auto child = sup.spawn<detail::process_child>(options, options.args + ctx.args(),
-                                                  sup.address());
-    ctx.announces_itself(child);
-    return child;
-  };
+  return detail::remote_start<detail::process_child>(std::move(options), detail::check_environment);
 }
 
 } // namespace kintsugi

@@ -18,6 +18,9 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/message_handler.hpp>
 
+#include "kintsugi/child_spec.hpp"
+#include "kintsugi/error.hpp"
+
 namespace kintsugi::detail {
 
 /// What every remote child is configured with.
@@ -30,6 +33,12 @@ struct remote_settings {
 
 /// Checks the durations of `x`; the error is `errc::invalid_spec`.
 caf::error check(const remote_settings& x);
+
+/// The settings in a launcher's public options.
+template <class Options>
+remote_settings settings_of(const Options& x) {
+  return {x.actor_type, x.heartbeat_interval, x.heartbeat_timeout, x.launch_timeout};
+}
 
 class remote_child : public caf::event_based_actor {
 public:
@@ -87,5 +96,26 @@ private:
   caf::actor remote_;
   caf::error stop_reason_;
 };
+
+/// The start function of a child that `Child` (a remote_child, constructed
+/// from `options`, the start's arguments after `options.args`, and the
+/// supervisor) stands for, once `options` pass `check` and the launcher's
+/// own `check_more`.
+template <class Child, class Options, class CheckMore>
+start_fn remote_start(Options options, CheckMore check_more) {
+  return [options{std::move(options)}, check_more](start_context& ctx) -> start_result {
+    if (auto err = check(settings_of(options)))
+      return err;
+    if (auto err = check_more(options))
+      return err;
+    if (!ctx.system().has_middleman())
+      return make_error(errc::invalid_spec, "a child in another process needs CAF's middleman: "
+                                            "cfg.load<caf::io::middleman>()");
+    auto& sup = ctx.supervisor();
+    auto child = sup.spawn<Child>(options, options.args + ctx.args(), sup.address());
+    ctx.announces_itself(child);
+    return child;
+  };
+}
 
 } // namespace kintsugi::detail
