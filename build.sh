@@ -47,7 +47,8 @@ case "$cmd" in
     # kept outside the clone: a later clone on this machine reuses it.
     case "$san" in *thread*)
       libs=$(cmake/build-caf-tsan.sh "${XDG_CACHE_HOME:-$HOME/.cache}/kintsugi/caf-tsan")
-      extra+=(-DCAF_CORE_LIBRARY="$libs/libcaf_core.so" -DCAF_IO_LIBRARY="$libs/libcaf_io.so");;
+      extra+=(-DCAF_CORE_LIBRARY="$libs/libcaf_core.so" -DCAF_IO_LIBRARY="$libs/libcaf_io.so"
+             -DCAF_OPENSSL_LIBRARY="$libs/libcaf_openssl.so");;
     esac
     configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DKINTSUGI_SANITIZERS="$san" \
       -DKINTSUGI_BUILD_BENCHMARKS=OFF "${extra[@]}"

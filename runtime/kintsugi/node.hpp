@@ -30,9 +30,12 @@
 /// refusal on stderr. CAF's own remote spawning, which would spawn any
 /// registered type for any peer, is turned off in a node's actor system.
 /// Requests are checked by type like any CAF message; an unknown actor type is
-/// an error for the caller. The secret crosses the connection: keep nodes on
-/// loopback or a trusted network. An actor a node spawned for a peer is killed
-/// when that peer's child ends or its connection is lost, so nothing a dead
+/// an error for the caller. Without TLS the secret crosses the connection in
+/// the clear: keep such nodes on loopback or a trusted network. With TLS
+/// (`use_tls`, and `tls` in both options) the connection is encrypted and
+/// both sides present a certificate that must chain to the configured
+/// authority before a message passes; the secret is checked as well. An actor a node spawned for a
+/// peer is killed when that peer's child ends or its connection is lost, so nothing a dead
 /// supervisor started keeps running on a node.
 ///
 /// Failover: each start tries `nodes` in order; a restart after a node was
@@ -61,6 +64,29 @@ struct node_address {
 /// "host:port".
 std::string to_string(const node_address& x);
 
+/// TLS between nodes, on CAF's OpenSSL module (libcaf_openssl): mutual
+/// authentication, so each side needs a certificate and key, and accepts a
+/// peer only when the peer's certificate chains to `authority`. Any holder of
+/// such a certificate is a peer (host names are not checked): give your nodes
+/// an authority of their own.
+struct tls_options {
+  /// PEM file: this program's certificate (or chain).
+  std::string certificate;
+  /// PEM file: its private key.
+  std::string key;
+  /// The key's passphrase, when the key is encrypted.
+  std::string passphrase;
+  /// PEM file: the authorities that sign the certificates of peers.
+  std::string authority;
+};
+
+/// Loads CAF's OpenSSL module into `cfg` with `options`, once they are shown
+/// to work: every file read, the key matching the certificate. Call it before
+/// the actor system is made, after `cfg.load<caf::io::middleman>()`. Errors:
+/// `errc::invalid_spec`, naming the file and OpenSSL's reason. (CAF itself
+/// would throw inside its network thread on such files.)
+caf::error use_tls(caf::actor_system_config& cfg, const tls_options& options);
+
 /// How `serve_node` serves.
 struct node_options {
   /// What a peer must present to spawn anything; at least 16 characters.
@@ -69,14 +95,16 @@ struct node_options {
   uint16_t port = 0;
   /// The address to listen on.
   std::string address = "127.0.0.1";
+  /// Accept TLS connections only (the configuration needs `use_tls`).
+  bool tls = false;
 };
 
 /// Makes this program a node: publishes its spawner on `options.port` (the
 /// address reused, so that a node started again takes its old port) and
 /// turns CAF's own remote spawning off. The types it runs are those its
 /// configuration registered with `add_actor_type`. Returns the port; errors:
-/// `errc::invalid_spec` for a short secret, CAF's when it cannot listen or
-/// the actor system lacks the middleman.
+/// `errc::invalid_spec` for a short secret, a missing middleman, or `tls`
+/// without `use_tls`; CAF's when it cannot listen.
 caf::expected<uint16_t> serve_node(caf::actor_system& sys, node_options options);
 
 /// How `on_node` starts a child.
@@ -95,14 +123,17 @@ struct remote_options {
   std::chrono::milliseconds heartbeat_timeout{5000};
   /// How long a start may take over all nodes (connect, spawn, init).
   std::chrono::milliseconds launch_timeout{30'000};
+  /// Connect over TLS (the configuration needs `use_tls`): required by nodes
+  /// that serve with `tls`, refused by the others.
+  bool tls = false;
 };
 
 /// A start function that spawns the child on the first node of
 /// `options.nodes` that does. The start fails with the nodes' errors:
 /// `errc::node_unreachable`, `errc::node_refused`, or CAF's for a type the
 /// node does not know or arguments it does not take (the context lists each
-/// node's answer); with `errc::invalid_spec` for invalid options or an actor
-/// system without the middleman.
+/// node's answer); with `errc::invalid_spec` for invalid options, an actor
+/// system without the middleman, or `tls` without `use_tls`.
 start_fn on_node(remote_options options);
 
 } // namespace kintsugi

@@ -226,6 +226,22 @@ auto spec = kintsugi::worker_spec("parser", parser_actor);
 spec.start = kintsugi::on_node(where);
 // end of example
 }
+
+caf::error tls_example(caf::actor_system_config& cfg, kintsugi::node_options& node,
+                       kintsugi::remote_options& where) {
+// example: README.md
+// Both sides, before the actor system is made: mutual TLS with your own authority.
+kintsugi::tls_options tls;
+tls.certificate = "node-7.pem";
+tls.key = "node-7.key";
+tls.authority = "our-nodes-ca.pem";
+if (auto err = kintsugi::use_tls(cfg, tls))
+  return err;  // invalid_spec, naming the file OpenSSL could not use
+node.tls = true;   // a node accepts TLS connections only
+where.tls = true;  // a child connects over TLS
+// end of example
+return {};
+}
 } // namespace node_example
 
 namespace call_example {

@@ -3,8 +3,9 @@
 // `process_worker supervise N`, it is a supervising program with N isolated
 // children (itself as their worker): it prints each child's worker pid on a
 // line, then "ready", and waits to be killed. Run as `process_worker node
-// PORT SECRET`, it is a node: it prints "listening PORT" and serves until it
-// is killed; its "tally" actors print "spawned ID" and "ended ID".
+// PORT SECRET [CERTIFICATE KEY AUTHORITY]`, it is a node (over TLS with those
+// files): it prints "listening PORT" and serves until it is killed; its
+// "tally" actors print "spawned ID" and "ended ID".
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -133,11 +134,19 @@ int supervise(caf::actor_system_config& cfg, int children) {
     pause();
 }
 
-int serve_as_node(caf::actor_system_config& cfg, int port, std::string secret) {
+int serve_as_node(caf::actor_system_config& cfg, int port, std::string secret,
+                  const kintsugi::tls_options* tls) {
+  if (tls) {
+    if (auto err = kintsugi::use_tls(cfg, *tls)) {
+      std::cerr << kintsugi::render(err) << std::endl;
+      return 1;
+    }
+  }
   caf::actor_system sys{cfg};
   kintsugi::node_options options;
   options.secret = std::move(secret);
   options.port = static_cast<uint16_t>(port);
+  options.tls = tls != nullptr;
   auto listening = kintsugi::serve_node(sys, options);
   if (!listening) {
     std::cerr << kintsugi::render(listening.error()) << std::endl;
@@ -165,7 +174,14 @@ int main(int argc, char** argv) {
   if (argc == 3 && std::string{argv[1]} == "supervise")
     return supervise(cfg, std::atoi(argv[2]));
   if (argc == 4 && std::string{argv[1]} == "node")
-    return serve_as_node(cfg, std::atoi(argv[2]), argv[3]);
+    return serve_as_node(cfg, std::atoi(argv[2]), argv[3], nullptr);
+  if (argc == 7 && std::string{argv[1]} == "node") {
+    kintsugi::tls_options tls;
+    tls.certificate = argv[4];
+    tls.key = argv[5];
+    tls.authority = argv[6];
+    return serve_as_node(cfg, std::atoi(argv[2]), argv[3], &tls);
+  }
   std::cerr << "usage: process_worker supervise N (or run as a Kintsugi worker)\n";
   return 64;
 }

@@ -90,4 +90,43 @@ void test_program::kill() {
     reader_.join();
 }
 
+test_node::test_node(uint16_t port, std::vector<std::string> extra) {
+  std::vector<std::string> args{PROCESS_WORKER, "node", std::to_string(port), node_secret};
+  args.insert(args.end(), extra.begin(), extra.end());
+  program_ = std::make_unique<test_program>(std::move(args));
+  auto lines = program_->await_lines([](const std::vector<std::string>& xs) { return !xs.empty(); },
+                                     "listening line");
+  BOOST_REQUIRE_MESSAGE(lines.front().rfind("listening ", 0) == 0, lines.front());
+  port_ = static_cast<uint16_t>(std::atoi(lines.front().c_str() + 10));
+}
+
+void test_node::await(const std::string& what, std::size_t n) {
+  program_->await_lines(
+    [&](const std::vector<std::string>& xs) {
+      std::size_t k = 0;
+      for (auto& x : xs)
+        if (x.rfind(what + " ", 0) == 0)
+          ++k;
+      return k >= n;
+    },
+    std::to_string(n) + " \"" + what + "\" lines");
+}
+
+remote_options on(std::vector<node_address> nodes, std::string type) {
+  remote_options options;
+  options.actor_type = std::move(type);
+  options.secret = node_secret;
+  options.nodes = std::move(nodes);
+  options.heartbeat_interval = std::chrono::milliseconds{200};
+  options.heartbeat_timeout = std::chrono::seconds{20};
+  return options;
+}
+
+child_spec remote(std::string id, remote_options options) {
+  child_spec spec;
+  spec.id = std::move(id);
+  spec.start = on_node(std::move(options));
+  return spec;
+}
+
 } // namespace kintsugi::test

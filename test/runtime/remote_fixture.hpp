@@ -22,6 +22,7 @@
 #include <caf/io/all.hpp>
 
 #include "fixture.hpp"
+#include "kintsugi/node.hpp"
 #include "kintsugi/process.hpp"
 #include "process_worker.hpp"
 
@@ -79,6 +80,11 @@ struct remote_fixture {
   }
 
   remote_fixture() : sys(prepare(cfg)) {
+  }
+
+  /// `more` finishes the configuration before the actor system is made.
+  template <class F>
+  explicit remote_fixture(F more) : sys((more(prepare(cfg)), cfg)) {
   }
 
   ~remote_fixture() {
@@ -209,5 +215,44 @@ private:
   std::condition_variable changed_;
   std::vector<std::string> lines_;
 };
+
+/// The nodes' secret in the tests.
+inline const std::string node_secret = "correct horse battery staple";
+
+/// A node on 127.0.0.1 (`process_worker node`): `port` 0 picks one; `extra`
+/// follows the secret on its command line.
+class test_node {
+public:
+  explicit test_node(uint16_t port = 0, std::vector<std::string> extra = {});
+
+  node_address address() const {
+    return {"127.0.0.1", port_};
+  }
+  uint16_t port() const {
+    return port_;
+  }
+  pid_t pid() const {
+    return program_->pid();
+  }
+  test_program& program() {
+    return *program_;
+  }
+  void kill() {
+    program_->kill();
+  }
+
+  /// Waits until `n` of its lines start with `what` and a space.
+  void await(const std::string& what, std::size_t n);
+
+private:
+  std::unique_ptr<test_program> program_;
+  uint16_t port_ = 0;
+};
+
+/// Options for a "tally" (or `type`) child on `nodes`.
+remote_options on(std::vector<node_address> nodes, std::string type = "tally");
+
+/// A child spec whose start is `on_node(options)`.
+child_spec remote(std::string id, remote_options options);
 
 } // namespace kintsugi::test

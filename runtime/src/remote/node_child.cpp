@@ -8,7 +8,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 #include <caf/send.hpp>
 
@@ -83,8 +82,12 @@ private:
       last_failure_ = std::move(err);
       try_node(i + 1);
     };
-    request(home_system().middleman().actor_handle(), caf::infinite, caf::connect_atom::value,
-            node.host, node.port)
+    auto transport = node_transport(home_system(), options_.tls);
+    if (!transport) {
+      quit(std::move(transport.error()));
+      return;
+    }
+    request(*transport, caf::infinite, caf::connect_atom::value, node.host, node.port)
       .then(
         [this, next](caf::node_id&, caf::strong_actor_ptr& spawner, std::set<std::string>&) {
           if (!spawner) {
@@ -140,9 +143,11 @@ private:
 
 start_fn on_node(remote_options options) {
   return detail::remote_start<detail::node_child>(
-    std::move(options), [](const remote_options& x) -> caf::error {
+    std::move(options), [](const remote_options& x, caf::actor_system& sys) -> caf::error {
       if (x.nodes.empty())
         return make_error(errc::invalid_spec, "a child on a node needs at least one node");
+      if (auto transport = detail::node_transport(sys, x.tls); !transport)
+        return std::move(transport.error());
       return {};
     });
 }

@@ -11,6 +11,9 @@
 #include <cstddef>
 
 #include <caf/atom.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+#include <caf/io/middleman_actor.hpp>
 
 namespace kintsugi::detail {
 
@@ -21,5 +24,10 @@ constexpr std::size_t max_secret_length = 1024;
 constexpr std::size_t max_type_length = 256;
 /// The shortest secret a node takes.
 constexpr std::size_t min_secret_length = 16;
+
+/// The middleman actor that node connections go through: CAF's plain one, or
+/// its OpenSSL module's for `tls` (node_tls.cpp); `errc::invalid_spec` when
+/// that module was not loaded.
+caf::expected<caf::io::middleman_actor> node_transport(caf::actor_system& sys, bool tls);
 
 } // namespace kintsugi::detail

@@ -2,6 +2,7 @@
 // node_protocol.hpp for the one request it answers.
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -11,7 +12,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
-#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/sec.hpp>
 #include <caf/send.hpp>
 
@@ -126,14 +127,25 @@ caf::expected<uint16_t> serve_node(caf::actor_system& sys, node_options options)
   if (!sys.has_middleman())
     return make_error(errc::invalid_spec,
                       "a node needs CAF's middleman: cfg.load<caf::io::middleman>()");
+  auto transport = detail::node_transport(sys, options.tls);
+  if (!transport)
+    return std::move(transport.error());
   // CAF's spawn server would spawn any registered type for any peer.
   sys.registry().erase(caf::atom("SpawnServ"));
   sys.registry().erase(caf::atom("ConfigServ"));
   // Hidden: it serves until the actor system ends, which does not wait for it.
   auto spawner = sys.spawn<detail::node_spawner, caf::hidden>(std::move(options.secret));
-  auto port = sys.middleman().publish(spawner, options.port, options.address.c_str(), true);
-  if (!port)
-    caf::anon_send_exit(spawner, caf::exit_reason::user_shutdown);
+  caf::scoped_actor self{sys};
+  caf::expected<uint16_t> port{caf::sec::none};
+  self
+    ->request(*transport, caf::infinite, caf::publish_atom::value, options.port,
+              caf::actor_cast<caf::strong_actor_ptr>(spawner), std::set<std::string>{},
+              options.address, true)
+    .receive([&](uint16_t actual) { port = actual; },
+             [&](caf::error& err) {
+               caf::anon_send_exit(spawner, caf::exit_reason::user_shutdown);
+               port = std::move(err);
+             });
   return port;
 }
 

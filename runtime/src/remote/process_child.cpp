@@ -279,7 +279,9 @@ private:
 } // namespace detail
 
 start_fn in_os_process(process_options options) {
-  return detail::remote_start<detail::process_child>(std::move(options), detail::check_environment);
+  return detail::remote_start<detail::process_child>(
+    std::move(options),
+    [](const process_options& x, caf::actor_system&) { return detail::check_environment(x); });
 }
 
 } // namespace kintsugi

@@ -100,17 +100,17 @@ private:
 /// The start function of a child that `Child` (a remote_child, constructed
 /// from `options`, the start's arguments after `options.args`, and the
 /// supervisor) stands for, once `options` pass `check` and the launcher's
-/// own `check_more`.
+/// own `check_more(options, system)`.
 template <class Child, class Options, class CheckMore>
 start_fn remote_start(Options options, CheckMore check_more) {
   return [options{std::move(options)}, check_more](start_context& ctx) -> start_result {
     if (auto err = check(settings_of(options)))
       return err;
-    if (auto err = check_more(options))
-      return err;
     if (!ctx.system().has_middleman())
       return make_error(errc::invalid_spec, "a child in another process needs CAF's middleman: "
                                             "cfg.load<caf::io::middleman>()");
+    if (auto err = check_more(options, ctx.system()))
+      return err;
     auto& sup = ctx.supervisor();
     auto child = sup.spawn<Child>(options, options.args + ctx.args(), sup.address());
     ctx.announces_itself(child);
