@@ -10,6 +10,7 @@
 #include "kintsugi/dynamic_supervisor.hpp"
 #include "kintsugi/error.hpp"
 #include "kintsugi/management.hpp"
+#include "kintsugi/observer.hpp"
 #include "kintsugi/registry.hpp"
 #include "kintsugi/report.hpp"
 #include "kintsugi/restart_backoff.hpp"

@@ -35,6 +35,17 @@ public:
     return restarts_.size();
   }
 
+  /// Restarts inside the window that ends at `now`.
+  std::size_t within(time_point now) const;
+
+  int intensity() const noexcept {
+    return static_cast<int>(intensity_);
+  }
+
+  std::chrono::milliseconds period() const noexcept {
+    return period_;
+  }
+
 private:
   std::size_t intensity_;
   std::chrono::milliseconds period_;

@@ -39,11 +39,6 @@ void pass_end_on(const caf::actor_addr& supervisor, const caf::error& reason,
   caf::anon_send<caf::message_priority::high>(child, caf::exit_msg{supervisor, std::move(r)});
 }
 
-void emit(const report_sink& sink, report_kind kind, const std::string& supervisor,
-          const std::string& child_id, caf::actor_addr actor, caf::error reason) {
-  sink(report{kind, supervisor, child_id, std::move(actor), std::move(reason)});
-}
-
 void child_stopper::stop(caf::event_based_actor& self, const caf::actor& child,
                          const shutdown_policy& policy) {
   if (policy.what() == shutdown_policy::kind::brutal_kill) {

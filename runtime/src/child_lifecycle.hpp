@@ -46,10 +46,6 @@ void send_exit_now(caf::event_based_actor& self, const caf::actor& dest, caf::er
 void pass_end_on(const caf::actor_addr& supervisor, const caf::error& reason,
                  const caf::actor& child);
 
-/// Sends a report to `sink`.
-void emit(const report_sink& sink, report_kind kind, const std::string& supervisor,
-          const std::string& child_id, caf::actor_addr actor = {}, caf::error reason = {});
-
 /// Stops children by their shutdown policies. For timeouts it keeps one timer,
 /// set for the earliest deadline, rather than one per child: a timer per stop
 /// would wake CAF's timer thread once per child.

@@ -118,7 +118,7 @@ void dynamic_supervisor_actor::child_down(caf::down_msg& msg) {
       auto p = starts_.find(id);
       auto pending = std::move(p->second);
       starts_.erase(p);
-      start_failed({std::move(ch.spec), std::move(ch.args), ch.backoff}, pending.caller,
+      start_failed({std::move(ch.spec), std::move(ch.args), ch.past}, pending.caller,
                    start_failure(pending.failure, msg.reason));
       break;
     }
@@ -146,10 +146,12 @@ void dynamic_supervisor_actor::child_up(const caf::actor_addr& child) {
     return;
   auto& ch = i->second;
   ch.phase = child_phase::running;
-  ch.backoff.up(now());
+  ch.past.backoff.up(now());
   auto p = starts_.find(child.id());
   auto caller = std::move(p->second.caller);
   starts_.erase(p);
+  if (!caller)
+    ++ch.past.restarts;
   emit(caller ? report_kind::child_started : report_kind::child_restarted, ch.spec->id,
        ch.actor.address());
   if (caller)
@@ -167,7 +169,7 @@ void dynamic_supervisor_actor::try_again(uint64_t token) {
     return;
   auto next = std::move(i->second);
   retries_.erase(i);
-  start(std::move(next.spec), std::move(next.args), std::nullopt, next.backoff);
+  start(std::move(next.spec), std::move(next.args), std::nullopt, next.past);
 }
 
 void dynamic_supervisor_actor::shutdown(caf::error reason) {
@@ -222,33 +224,42 @@ caf::result<child_spec> dynamic_supervisor_actor::on_get_childspec(const caf::ac
 caf::result<std::vector<child_info>> dynamic_supervisor_actor::on_which_children() {
   if (stopping())
     return make_error(errc::supervisor_stopping);
-  std::vector<child_info> result;
+  return infos_of(child_snapshots());
+}
+
+std::string dynamic_supervisor_actor::strategy_name() const {
+  return "dynamic";
+}
+
+std::vector<child_snapshot> dynamic_supervisor_actor::child_snapshots() const {
+  std::vector<child_snapshot> result;
   result.reserve(children_.size() + retries_.size());
+  auto add = [&](const child_spec& spec, const child_past& past) -> child_info& {
+    auto& x = result.emplace_back();
+    x.info.id = spec.id;
+    x.info.type = spec.type;
+    x.restart = spec.restart;
+    x.restarts = past.restarts;
+    x.last_exit = past.last_exit;
+    return x.info;
+  };
   for (auto& [id, ch] : children_) {
     if (first_start(id, ch))
       continue;
-    child_info info;
+    auto& info = add(*ch.spec, ch.past);
     if (ch.phase == child_phase::starting) {
       info.status = child_info::state::restarting;
     } else {
       info.actor = ch.actor;
       info.status = child_info::state::running;
     }
-    info.id = ch.spec->id;
-    info.type = ch.spec->type;
-    result.push_back(std::move(info));
   }
   // In start order, as actor ids grow; restarts still to be tried come last.
-  std::sort(result.begin(), result.end(), [](const child_info& x, const child_info& y) {
-    return x.actor && (!y.actor || x.actor.id() < y.actor.id());
+  std::sort(result.begin(), result.end(), [](const child_snapshot& x, const child_snapshot& y) {
+    return x.info.actor && (!y.info.actor || x.info.actor.id() < y.info.actor.id());
   });
-  for (auto& [token, r] : retries_) {
-    child_info info;
-    info.id = r.spec->id;
-    info.type = r.spec->type;
-    info.status = child_info::state::restarting;
-    result.push_back(std::move(info));
-  }
+  for (auto& [token, r] : retries_)
+    add(*r.spec, r.past).status = child_info::state::restarting;
   return result;
 }
 
@@ -276,8 +287,7 @@ caf::result<child_counts> dynamic_supervisor_actor::on_count_children() {
 // -- children -----------------------------------------------------------------------
 
 void dynamic_supervisor_actor::start(spec_ptr spec, caf::message args,
-                                     std::optional<caf::response_promise> caller,
-                                     backoff_tracker backoff) {
+                                     std::optional<caf::response_promise> caller, child_past past) {
   auto result = run_start(*spec, args);
   if (result.ignored()) {
     // OTP keeps nothing of an ignored dynamic child, nor of one whose
@@ -287,13 +297,13 @@ void dynamic_supervisor_actor::start(spec_ptr spec, caf::message args,
     return;
   }
   if (result.reason()) {
-    start_failed({std::move(spec), std::move(args), backoff}, caller, result.reason());
+    start_failed({std::move(spec), std::move(args), past}, caller, result.reason());
     return;
   }
   auto actor = result.child();
   auto id = actor.id();
   children_.emplace(id, child{std::move(actor), std::move(spec), std::move(args),
-                              child_phase::starting, backoff});
+                              child_phase::starting, past});
   starts_.emplace(id, pending_start{std::move(caller), {}});
 }
 
@@ -308,27 +318,28 @@ void dynamic_supervisor_actor::start_failed(retry failed,
   }
   if (stopping())
     return;
-  if (auto token = retry_later(restart_delay(*failed.spec, failed.backoff)))
+  if (auto token = retry_later(restart_delay(*failed.spec, failed.past.backoff)))
     retries_.emplace(*token, std::move(failed));
 }
 
 void dynamic_supervisor_actor::restart(retry failed) {
-  auto delay = restart_delay(*failed.spec, failed.backoff);
+  auto delay = restart_delay(*failed.spec, failed.past.backoff);
   if (delay.count() > 0)
     retries_.emplace(schedule_restart(delay), std::move(failed));
   else
-    start(std::move(failed.spec), std::move(failed.args), std::nullopt, failed.backoff);
+    start(std::move(failed.spec), std::move(failed.args), std::nullopt, failed.past);
 }
 
 void dynamic_supervisor_actor::child_exited(child ch, const caf::error& reason) {
   emit(report_kind::child_exited, ch.spec->id, ch.actor.address(), reason);
+  ch.past.last_exit = reason;
   if (stopping())
     return;
   auto plan = decide_exit(lone_child{*ch.spec}, 0, reason, auto_shutdown::never, intensity(), now(),
                           supervisor_name());
   if (std::holds_alternative<restart_child>(plan)) {
     record_restart();
-    restart({std::move(ch.spec), std::move(ch.args), ch.backoff});
+    restart({std::move(ch.spec), std::move(ch.args), ch.past});
   } else if (auto end = std::get_if<shut_down>(&plan)) {
     give_up(std::move(*end));
   }

@@ -47,7 +47,7 @@ private:
     // starting (a first start or a restart, see `starts_`), running or
     // stopping: a child without an actor has no entry.
     child_phase phase;
-    backoff_tracker backoff;
+    child_past past;
   };
 
   // A start that waits for the child's init.
@@ -62,7 +62,7 @@ private:
   struct retry {
     spec_ptr spec;
     caf::message args;
-    backoff_tracker backoff;
+    child_past past;
   };
 
   // -- supervisor_core --------------------------------------------------------
@@ -75,6 +75,8 @@ private:
   void try_again(uint64_t token) override;
   void shutdown(caf::error reason) override;
   void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const override;
+  std::vector<child_snapshot> child_snapshots() const override;
+  std::string strategy_name() const override;
 
   // -- management requests ----------------------------------------------------
 
@@ -88,7 +90,7 @@ private:
 
   // Starts a child; `caller` (none for a restart) gets the outcome.
   void start(spec_ptr spec, caf::message args, std::optional<caf::response_promise> caller,
-             backoff_tracker backoff = {});
+             child_past past = {});
   // A first start fails for its caller; a restart is tried again later.
   void start_failed(retry failed, std::optional<caf::response_promise>& caller,
                     const caf::error& reason);

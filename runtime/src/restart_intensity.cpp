@@ -14,10 +14,14 @@ restart_intensity::restart_intensity(int intensity, std::chrono::milliseconds pe
 }
 
 bool restart_intensity::allows(time_point now) const {
+  return within(now) + 1 <= intensity_;
+}
+
+std::size_t restart_intensity::within(time_point now) const {
   // Restarts are recorded in time order: those still in the window are a tail.
   auto in_window = std::partition_point(restarts_.begin(), restarts_.end(),
                                         [&](time_point t) { return now - t >= period_; });
-  return static_cast<std::size_t>(restarts_.end() - in_window) + 1 <= intensity_;
+  return static_cast<std::size_t>(restarts_.end() - in_window);
 }
 
 bool restart_intensity::record(time_point now) {

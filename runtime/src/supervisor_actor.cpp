@@ -102,7 +102,7 @@ void supervisor_actor::child_up(const caf::actor_addr& child) {
   if (i == by_actor_.end() || i->second->phase != child_phase::starting)
     return;
   i->second->phase = child_phase::running;
-  i->second->backoff.up(now());
+  i->second->past.backoff.up(now());
   advance();
 }
 
@@ -337,8 +337,10 @@ supervisor_actor::job_ptr supervisor_actor::restart_job(child_ptr failed, child_
     if (stopping())
       return;
     for (auto& ch : j.started)
-      if (ch->phase == child_phase::running)
+      if (ch->phase == child_phase::running) {
+        ++ch->past.restarts;
         emit_for(report_kind::child_restarted, ch);
+      }
     if (!end.error)
       return;
     if (!end.failed) {
@@ -356,7 +358,7 @@ supervisor_actor::job_ptr supervisor_actor::restart_job(child_ptr failed, child_
         ch->phase = child_phase::undefined;
         owed.push_back(ch);
       }
-    if (auto token = retry_later(restart_delay(end.failed->spec, end.failed->backoff)))
+    if (auto token = retry_later(restart_delay(end.failed->spec, end.failed->past.backoff)))
       retries_.emplace(*token, retry{std::move(end.failed), std::move(owed)});
   };
   return j;
@@ -470,6 +472,7 @@ void supervisor_actor::end_current(job_end end) {
 void supervisor_actor::child_exited(const child_ptr& ch, const caf::actor_addr& actor,
                                     const caf::error& reason) {
   emit(report_kind::child_exited, ch->spec.id, actor, reason);
+  ch->past.last_exit = reason;
   if (stopping())
     return;
   auto plan = decide_exit(table{children_}, index_of(ch), reason, flags_.auto_shutdown, intensity(),
@@ -480,7 +483,7 @@ void supervisor_actor::child_exited(const child_ptr& ch, const caf::actor_addr& 
   } else if (std::holds_alternative<restart_child>(plan)) {
     record_restart();
     ch->phase = child_phase::restarting;
-    auto delay = restart_delay(ch->spec, ch->backoff);
+    auto delay = restart_delay(ch->spec, ch->past.backoff);
     if (delay.count() > 0)
       retries_.emplace(schedule_restart(delay), retry{ch, {}});
     else
@@ -491,10 +494,22 @@ void supervisor_actor::child_exited(const child_ptr& ch, const caf::actor_addr& 
 }
 
 std::vector<child_info> supervisor_actor::which_children() const {
-  std::vector<child_info> result;
+  return infos_of(child_snapshots());
+}
+
+std::string supervisor_actor::strategy_name() const {
+  return std::string{flags_.strategy->name()};
+}
+
+std::vector<child_snapshot> supervisor_actor::child_snapshots() const {
+  std::vector<child_snapshot> result;
   result.reserve(children_.size());
   for (auto& ch : children_) {
-    child_info info;
+    child_snapshot x;
+    x.restart = ch->spec.restart;
+    x.restarts = ch->past.restarts;
+    x.last_exit = ch->past.last_exit;
+    auto& info = x.info;
     info.id = ch->spec.id;
     info.type = ch->spec.type;
     switch (ch->phase) {
@@ -512,7 +527,7 @@ std::vector<child_info> supervisor_actor::which_children() const {
         info.status = child_info::state::undefined;
         break;
     }
-    result.push_back(std::move(info));
+    result.push_back(std::move(x));
   }
   return result;
 }

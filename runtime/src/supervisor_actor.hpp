@@ -48,7 +48,7 @@ private:
     child_spec spec;
     caf::actor actor;
     child_phase phase = child_phase::undefined;
-    backoff_tracker backoff;
+    child_past past;
   };
 
   using child_ptr = std::shared_ptr<child>;
@@ -94,6 +94,8 @@ private:
   void try_again(uint64_t token) override;
   void shutdown(caf::error reason) override;
   void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const override;
+  std::vector<child_snapshot> child_snapshots() const override;
+  std::string strategy_name() const override;
 
   // -- management requests ----------------------------------------------------
 

@@ -22,11 +22,22 @@ supervisor_core::supervisor_core(caf::actor_config& cfg, std::string name,
     random_(std::random_device{}()) {
 }
 
+std::vector<child_info> infos_of(std::vector<child_snapshot> xs) {
+  std::vector<child_info> result;
+  result.reserve(xs.size());
+  for (auto& x : xs)
+    result.push_back(std::move(x.info));
+  return result;
+}
+
 caf::behavior supervisor_core::make_behavior() {
   // Children never outlive their supervisor. An orderly stop has stopped them
   // all before this runs; a kill or a crash has not, so pass the reason on. A
   // kill stays a kill: CAF cannot trap it, so neither may the children.
+  observed_ = observed_system::of(home_system());
+  observed_->add(address());
   attach_functor([this](const caf::error& reason) {
+    observed_->remove(address());
     for_each_child_actor([&](const caf::actor& child) { pass_end_on(address(), reason, child); });
   });
   set_down_handler([this](caf::down_msg& msg) {
@@ -44,14 +55,14 @@ caf::behavior supervisor_core::make_behavior() {
     return {};
   }
   on_init();
-  return management().or_else([this](started_atom) { on_started_message(); },
-                              [this](shutdown_timeout_atom, int64_t target) {
-                                stopper_.expire(*this, target);
-                              },
-                              [this](try_again_atom, uint64_t token) {
-                                if (!stopping_)
-                                  try_again(token);
-                              });
+  return management().or_else(
+    [this](started_atom) { on_started_message(); },
+    [this](describe_atom, uint64_t first, uint64_t limit) { return on_describe(first, limit); },
+    [this](shutdown_timeout_atom, int64_t target) { stopper_.expire(*this, target); },
+    [this](try_again_atom, uint64_t token) {
+      if (!stopping_)
+        try_again(token);
+    });
 }
 
 void supervisor_core::on_started_message() {
@@ -160,7 +171,28 @@ void supervisor_core::begin_shutdown(caf::error reason) {
 
 void supervisor_core::emit(report_kind kind, const std::string& child_id, caf::actor_addr child,
                            caf::error reason) {
-  detail::emit(reports_, kind, name_, child_id, std::move(child), std::move(reason));
+  report x{kind, name_, child_id, std::move(child), std::move(reason)};
+  reports_(x);
+  observed_->publish(x);
+}
+
+caf::result<supervisor_snapshot> supervisor_core::on_describe(uint64_t first, uint64_t limit) {
+  if (stopping_)
+    return make_error(errc::supervisor_stopping);
+  supervisor_snapshot x;
+  x.name = name_;
+  x.strategy = strategy_name();
+  x.intensity = intensity_.intensity();
+  x.period = intensity_.period();
+  x.restarts_in_period = intensity_.within(now());
+  x.mailbox = mailbox().size();
+  auto all = child_snapshots();
+  x.child_count = all.size();
+  x.first = std::min<uint64_t>(first, all.size());
+  auto last = x.first + std::min<uint64_t>(limit, all.size() - x.first);
+  x.children.assign(std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(x.first)),
+                    std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(last)));
+  return x;
 }
 
 } // namespace kintsugi::detail

@@ -15,9 +15,11 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
@@ -30,10 +32,20 @@
 #include "child_lifecycle.hpp"
 #include "exit_plan.hpp"
 #include "kintsugi/child_spec.hpp"
+#include "kintsugi/observer.hpp"
 #include "kintsugi/report.hpp"
 #include "kintsugi/restart_intensity.hpp"
+#include "observed_system.hpp"
 
 namespace kintsugi::detail {
+
+/// What a supervisor keeps of one child across its restarts: the backoff
+/// curve, and for `describe` how often it was restarted and how it last ended.
+struct child_past {
+  backoff_tracker backoff;
+  uint64_t restarts = 0;
+  caf::error last_exit;
+};
 
 /// The spec of a supervisor (`Actor`, spawned with its flags, `args...` and
 /// its parent's address) as a child of another: a `supervisor` child that
@@ -56,6 +68,9 @@ child_spec child_supervisor_spec(std::string id, Flags flags, Ts... args) {
   };
   return spec;
 }
+
+/// What `which_children` says of `xs`.
+std::vector<child_info> infos_of(std::vector<child_snapshot> xs);
 
 class supervisor_core : public caf::event_based_actor {
 public:
@@ -91,6 +106,10 @@ protected:
   virtual void shutdown(caf::error reason) = 0;
   /// Calls `f` for each child that has an actor.
   virtual void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const = 0;
+  /// Every child, in the order `describe` lists them.
+  virtual std::vector<child_snapshot> child_snapshots() const = 0;
+  /// The strategy's name, for `describe`.
+  virtual std::string strategy_name() const = 0;
 
   // -- services ---------------------------------------------------------------
 
@@ -157,6 +176,7 @@ protected:
 
 private:
   void on_started_message();
+  caf::result<supervisor_snapshot> on_describe(uint64_t first, uint64_t limit);
   void ask_whether_up(const caf::actor& child);
 
   std::string name_;
@@ -168,6 +188,8 @@ private:
   caf::actor_addr parent_;
   bool stopping_ = false;
   uint64_t next_restart_token_ = 0;
+  // Where its reports are counted, and the observer finds it.
+  std::shared_ptr<observed_system> observed_;
   // The jitter of backoff delays.
   std::minstd_rand random_;
 };

@@ -244,6 +244,20 @@ return {};
 }
 } // namespace node_example
 
+namespace observer_example {
+// example: runtime/kintsugi/observer.hpp
+void print_tree(caf::actor_system& sys) {
+  for (auto& sup : kintsugi::supervisors(sys)) {
+    auto s = kintsugi::describe(sup);
+    if (!s)
+      continue;  // it ended meanwhile
+    std::cout << s->name << " (" << s->strategy << "): " << s->child_count << " children, "
+              << s->restarts_in_period << " of " << s->intensity << " restarts used\n";
+  }
+}
+// end of example
+} // namespace observer_example
+
 namespace call_example {
 void example(const caf::actor& game, std::shared_ptr<kintsugi::registry> names) {
 // example: runtime/kintsugi/call.hpp
