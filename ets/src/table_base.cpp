@@ -1,7 +1,9 @@
 #include "kintsugi/ets/detail/table_base.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <caf/abstract_actor.hpp>
 #include <caf/actor_cast.hpp>
@@ -45,13 +47,17 @@ namespace detail {
 
 namespace {
 
-// Named tables, per actor system. An entry goes when its table is deleted,
-// and every table is deleted when its owner ends, so none outlives its system.
+// Named tables, and all tables, per actor system. An entry goes when its
+// table is deleted, and every table is deleted when its owner ends, so none
+// outlives its system.
 struct name_registry {
   std::mutex mtx;
   std::unordered_map<const caf::actor_system*,
                      std::unordered_map<std::string, std::weak_ptr<table_base>>>
     names;
+  std::unordered_map<const caf::actor_system*,
+                     std::unordered_map<const table_base*, std::weak_ptr<table_base>>>
+    all;
 };
 
 name_registry& names() {
@@ -125,13 +131,16 @@ caf::error table_base::start(caf::actor_system& sys, const caf::actor& owner) {
   if (!alive(owner))
     return make_error(errc::no_access, "a table needs a live owner");
   system_ = &sys;
-  if (!name_.empty()) {
+  {
     auto& reg = names();
     std::lock_guard<std::mutex> guard{reg.mtx};
-    auto& slot = reg.names[&sys][name_];
-    if (auto existing = slot.lock(); existing && !existing->deleted())
-      return make_error(errc::already_registered, "table name \"" + name_ + "\" is taken");
-    slot = shared_from_this();
+    if (!name_.empty()) {
+      auto& slot = reg.names[&sys][name_];
+      if (auto existing = slot.lock(); existing && !existing->deleted())
+        return make_error(errc::already_registered, "table name \"" + name_ + "\" is taken");
+      slot = shared_from_this();
+    }
+    reg.all[&sys].emplace(this, shared_from_this());
   }
   hand_over(owner, {}, {});
   return {};
@@ -212,16 +221,21 @@ void table_base::owner_ended(caf::actor_id who) {
 void table_base::remove() {
   if (deleted_.exchange(true, std::memory_order_acq_rel))
     return;
-  if (!name_.empty() && system_ != nullptr) {
+  if (system_ != nullptr) {
     auto& reg = names();
     std::lock_guard<std::mutex> guard{reg.mtx};
     auto sys = reg.names.find(system_);
-    if (sys != reg.names.end()) {
+    if (!name_.empty() && sys != reg.names.end()) {
       auto i = sys->second.find(name_);
       if (i != sys->second.end() && i->second.lock().get() == this)
         sys->second.erase(i);
       if (sys->second.empty())
         reg.names.erase(sys);
+    }
+    if (auto all = reg.all.find(system_); all != reg.all.end()) {
+      all->second.erase(this);
+      if (all->second.empty())
+        reg.all.erase(all);
     }
   }
   drop_all();
@@ -241,5 +255,25 @@ std::shared_ptr<table_base> find_table(caf::actor_system& sys, const std::string
 }
 
 } // namespace detail
+
+std::vector<table_info> all_tables(caf::actor_system& sys) {
+  std::vector<std::shared_ptr<detail::table_base>> tables;
+  {
+    auto& reg = detail::names();
+    std::lock_guard<std::mutex> guard{reg.mtx};
+    if (auto all = reg.all.find(&sys); all != reg.all.end())
+      for (auto& [ptr, weak] : all->second)
+        if (auto table = weak.lock())
+          tables.push_back(std::move(table));
+  }
+  // Outside the registry's lock: info() takes each table's own.
+  std::vector<table_info> result;
+  for (auto& table : tables)
+    if (!table->deleted())
+      result.push_back(table->info());
+  std::sort(result.begin(), result.end(),
+            [](const table_info& x, const table_info& y) { return x.name < y.name; });
+  return result;
+}
 
 } // namespace kintsugi::ets

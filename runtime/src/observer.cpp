@@ -5,10 +5,10 @@
 #include <caf/actor_cast.hpp>
 #include <caf/actor_registry.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/make_actor.hpp>
-#include <caf/mailbox_element.hpp>
-#include <caf/monitorable_actor.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/make_actor.hpp>
+#include <caf/monitorable_actor.hpp>
 
 #include "observed_system.hpp"
 

@@ -127,6 +127,28 @@ BOOST_AUTO_TEST_CASE(names_are_unique_typed_and_freed_with_the_table) {
   end(owner);
 }
 
+BOOST_AUTO_TEST_CASE(all_tables_lists_named_and_unnamed_tables_until_they_go) {
+  auto owner = spawn_idle();
+  ets::table_options named;
+  named.name = "scores";
+  named.access = ets::protection::public_access;
+  auto t = *scores::create(as(owner), named);
+  t.insert("a", 1);
+  auto unnamed = *string_bag::create(as(owner), {});
+  auto all = ets::all_tables(sys);
+  BOOST_REQUIRE(all.size() == 2u);
+  BOOST_TEST(all[0].name == "");
+  BOOST_TEST((all[0].kind == ets::kind::bag));
+  BOOST_TEST(all[1].name == "scores");
+  BOOST_TEST(all[1].size == 1u);
+  BOOST_TEST(all[1].owner == owner);
+  BOOST_TEST((all[1].access == ets::protection::public_access));
+  BOOST_TEST(!unnamed.destroy());
+  BOOST_TEST(ets::all_tables(sys).size() == 1u);
+  end(owner);
+  BOOST_TEST(ets::all_tables(sys).empty());
+}
+
 BOOST_AUTO_TEST_CASE(the_table_dies_with_an_owner_that_has_no_heir) {
   auto owner = spawn_idle();
   auto other = spawn_idle();

@@ -109,10 +109,11 @@ BOOST_AUTO_TEST_CASE(subscribers_get_every_supervisors_reports_and_totals_count_
   auto x = child(root, "s");
   crash(child(x, "x"), caf::exit_reason::kill);
   crash(child(root, "a"), caf::exit_reason::user_shutdown);
-  BOOST_TEST(seen == (std::vector<std::string>{"inner:child_started:x", "sup:child_started:a",
-                                               "sup:child_started:s", "inner:child_exited:x",
-                                               "inner:child_restarted:x", "sup:child_exited:a",
-                                               "sup:child_restarted:a"}),
+  BOOST_TEST(seen
+               == (std::vector<std::string>{"inner:child_started:x", "sup:child_started:a",
+                                            "sup:child_started:s", "inner:child_exited:x",
+                                            "inner:child_restarted:x", "sup:child_exited:a",
+                                            "sup:child_restarted:a"}),
              boost::test_tools::per_element());
   subscription.cancel();
   crash(child(root, "a"));

@@ -7,10 +7,12 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/fwd.hpp>
 #include <caf/message.hpp>
 
 #include "kintsugi/ets/table_options.hpp"
@@ -30,6 +32,10 @@ struct table_info {
   /// Empty for an unnamed table.
   std::string name;
 };
+
+/// Every live table of `sys`, named or not, with its info (ETS's `ets:all/0`
+/// and `ets:info/1`), sorted by name. What an observer lists; any thread.
+std::vector<table_info> all_tables(caf::actor_system& sys);
 
 namespace detail {
 class table_base;
