@@ -19,15 +19,26 @@ std::set<coordinate> squares(island_type t, int row, int col) {
   return make_island(t, coordinate{row, col})->squares;
 }
 
-// Both players placed and set: player 1's turn.
-game ready_game() {
+// Both players in, and `ps` with all their islands positioned.
+game placed_game(std::initializer_list<player> ps) {
   auto g = game::create("A");
   BOOST_REQUIRE(!g.add_player("B"));
-  for (auto p : {player::one, player::two}) {
+  for (auto p : ps)
     for (auto& x : sample_layout())
       BOOST_REQUIRE(!g.position_island(p, x.type, x.upper_left.row, x.upper_left.col));
+  return g;
+}
+
+// Player 1's islands positioned, nobody's set.
+game ready_game_of_one() {
+  return placed_game({player::one});
+}
+
+// Both players placed and set: player 1's turn.
+game ready_game() {
+  auto g = placed_game({player::one, player::two});
+  for (auto p : {player::one, player::two})
     BOOST_REQUIRE(!g.set_islands(p));
-  }
   return g;
 }
 
@@ -98,7 +109,8 @@ BOOST_AUTO_TEST_CASE(every_illegal_transition_is_refused_and_changes_nothing) {
   BOOST_TEST(!r.position_islands(player::two));
   BOOST_TEST(!r.set_islands(player::one));
   BOOST_TEST(is(r.position_islands(player::one), errc::not_allowed));
-  BOOST_TEST(is(r.set_islands(player::one), errc::not_allowed));
+  // Setting again, while the other player has not, is fine (the book's rules).
+  BOOST_TEST(!r.set_islands(player::one));
   BOOST_TEST((r.phase == game_phase::players_set));
   BOOST_TEST(!r.set_islands(player::two));
   BOOST_TEST((r.phase == game_phase::player1_turn));
@@ -120,6 +132,28 @@ BOOST_AUTO_TEST_CASE(every_illegal_transition_is_refused_and_changes_nothing) {
   BOOST_TEST(is(r.add_player(), errc::not_allowed));
   BOOST_TEST(is(r.win_check(true), errc::not_allowed));
   BOOST_TEST((r.phase == game_phase::game_over));
+}
+
+BOOST_AUTO_TEST_CASE(position_island_checks_in_the_books_order) {
+  auto g = game::create("A");
+  // Before the second player: the rules refuse, whatever the arguments.
+  BOOST_TEST(is(g.position_island(player::one, "no_such_type", 0, 99), errc::not_allowed));
+  BOOST_TEST(!g.add_player("B"));
+  BOOST_TEST(is(g.position_island(player::one, "no_such_type", 0, 1), errc::invalid_coordinate));
+  BOOST_TEST(is(g.position_island(player::one, "no_such_type", 1, 1), errc::invalid_island_type));
+  BOOST_TEST(is(g.position_island(player::one, "square", 10, 10), errc::invalid_coordinate));
+  BOOST_TEST(!g.position_island(player::one, "square", 1, 1));
+  BOOST_TEST(is(g.position_island(player::one, "dot", 2, 2), errc::overlapping_island));
+  auto ready = ready_game();
+  BOOST_TEST(is(ready.position_island(player::one, "no_such_type", 0, 1), errc::not_allowed));
+}
+
+BOOST_AUTO_TEST_CASE(a_player_may_set_islands_again_until_both_have) {
+  auto g = ready_game_of_one();
+  BOOST_TEST(!g.set_islands(player::one));
+  BOOST_TEST(!g.set_islands(player::one));
+  BOOST_TEST((g.rules.phase == game_phase::players_set));
+  BOOST_TEST(is(g.position_island(player::one, "dot", 1, 1), errc::not_allowed));
 }
 
 BOOST_AUTO_TEST_CASE(a_game_needs_all_islands_and_keeps_each_players_guesses) {

@@ -21,26 +21,31 @@ caf::error game::add_player(std::string name) {
   return {};
 }
 
-caf::error game::position_island(player p, island_type type, int row, int col) {
+caf::error game::position_island(player p, std::string_view type, int row, int col) {
   if (auto err = rules.position_islands(p))
     return err;
   auto at = make_coordinate(row, col);
   if (!at)
     return at.error();
-  auto x = make_island(type, *at);
+  auto kind = parse_island_type(type);
+  if (!kind)
+    return kind.error();
+  auto x = make_island(*kind, *at);
   if (!x)
     return x.error();
   return of(p).board.position(std::move(*x));
 }
 
+caf::error game::position_island(player p, island_type type, int row, int col) {
+  return position_island(p, to_string(type), row, col);
+}
+
 caf::error game::set_islands(player p) {
   auto next = rules;
-  if (auto err = next.position_islands(p))
+  if (auto err = next.set_islands(p))
     return err;
   if (!of(p).board.all_positioned())
     return make_error(errc::not_all_islands_positioned, to_string(p));
-  if (auto err = next.set_islands(p))
-    return err;
   rules = next;
   return {};
 }

@@ -46,7 +46,14 @@ struct game {
   static game create(std::string first_player);
 
   caf::error add_player(std::string name);
+  /// Checks as the book's IslandsEngine does, in its order: the rules state
+  /// (a refusal there is `not_allowed`, whatever the arguments), the
+  /// coordinate, the island type, whether the island fits the board, and
+  /// whether it overlaps another.
+  caf::error position_island(player p, std::string_view type, int row, int col);
   caf::error position_island(player p, island_type type, int row, int col);
+  /// The rules state, then that all islands are positioned. A player who has
+  /// set their islands may set them again while the other has not.
   caf::error set_islands(player p);
   caf::expected<guess_result> guess(player p, int row, int col);
 

@@ -59,8 +59,10 @@ caf::error rules::position_islands(player p) const {
 }
 
 caf::error rules::set_islands(player p) {
-  if (auto err = position_islands(p))
-    return err;
+  // The book's Rules.check({:set_islands, player}) in :players_set: setting
+  // again is fine until both have set.
+  if (phase != game_phase::players_set)
+    return refuse("set_islands", phase);
   (p == player::one ? player1_set : player2_set) = true;
   if (player1_set && player2_set)
     phase = game_phase::player1_turn;

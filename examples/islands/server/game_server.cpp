@@ -26,11 +26,8 @@ caf::behavior game_server(caf::stateful_actor<kintsugi::ets::kept<game>>* self, 
       auto who = player_of(p);
       if (!who)
         return answer(who.error());
-      auto t = parse_island_type(type);
-      if (!t)
-        return answer(t.error());
       return answer(
-        self->state.update([&](game& g) { return g.position_island(*who, *t, row, col); }));
+        self->state.update([&](game& g) { return g.position_island(*who, type, row, col); }));
     },
     [self](set_islands_atom, int p) {
       auto who = player_of(p);
