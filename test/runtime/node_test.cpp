@@ -25,13 +25,7 @@ BOOST_FIXTURE_TEST_SUITE(node, remote_fixture)
 BOOST_AUTO_TEST_CASE(a_child_on_a_node_runs_there_and_is_restarted_there) {
   test_node a;
   auto sup = start({remote("tally", on({a.address()})), worker_child("local")});
-  auto child_actor = child(sup, "tally");
-  BOOST_TEST(pid_of(child_actor) == a.pid());
-  BOOST_TEST(*call<pong_atom>(child_actor, patience, ping_atom::value) == pong_atom::value);
-  exit_signal(child_actor, caf::make_error(caf::sec::runtime_error, "bad input"));
-  auto reason = await_restart("tally", 1);
-  BOOST_TEST(reason == caf::sec::runtime_error, render(reason));
-  BOOST_TEST(pid_of(child(sup, "tally")) == a.pid());
+  crash_and_see_it_restarted_in(sup, "tally", a.pid());
   a.await("spawned", 2);
   a.await("ended", 1);
   stop_and_wait(sup);

@@ -39,6 +39,10 @@ remote_options over_tls(std::vector<node_address> nodes) {
   return options;
 }
 
+bool mentions(const caf::error& err, const std::string& what) {
+  return render(err).find(what) != std::string::npos;
+}
+
 struct tls_fixture : remote_fixture {
   tls_fixture()
     : remote_fixture([](caf::actor_system_config& cfg) {
@@ -46,11 +50,20 @@ struct tls_fixture : remote_fixture {
         BOOST_REQUIRE_MESSAGE(!err, render(err));
       }) {
   }
-};
 
-bool mentions(const caf::error& err, const std::string& what) {
-  return render(err).find(what) != std::string::npos;
-}
+  // A start in `where` with `options` fails as unreachable; `a` spawned
+  // nothing for it and serves on: a start over TLS is its first spawn.
+  void refused_by(test_node& a, caf::actor_system& where, remote_options options) {
+    auto refused = start_supervisor(where, flags(), {remote("x", std::move(options))});
+    BOOST_REQUIRE(!refused);
+    BOOST_TEST(mentions(refused.error(), "node_unreachable"), render(refused.error()));
+    BOOST_TEST(a.program().count("spawned") == 0u);
+    auto sup = start({remote("x", over_tls({a.address()}))});
+    a.await("spawned", 1);
+    BOOST_TEST(a.program().count("spawned") == 1u);
+    stop_and_wait(sup);
+  }
+};
 
 } // namespace
 
@@ -59,27 +72,14 @@ BOOST_FIXTURE_TEST_SUITE(node_tls, tls_fixture)
 BOOST_AUTO_TEST_CASE(a_child_on_a_tls_node_runs_there_and_is_restarted_there) {
   test_node a{0, serving_as("nodes-ca", "node")};
   auto sup = start({remote("tally", over_tls({a.address()}))});
-  auto child_actor = child(sup, "tally");
-  BOOST_TEST(pid_of(child_actor) == a.pid());
-  BOOST_TEST(*call<pong_atom>(child_actor, patience, ping_atom::value) == pong_atom::value);
-  exit_signal(child_actor, caf::make_error(caf::sec::runtime_error, "bad input"));
-  auto reason = await_restart("tally", 1);
-  BOOST_TEST(reason == caf::sec::runtime_error, render(reason));
-  BOOST_TEST(pid_of(child(sup, "tally")) == a.pid());
+  crash_and_see_it_restarted_in(sup, "tally", a.pid());
   stop_and_wait(sup);
   a.await("ended", 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_peer_without_tls_is_refused_and_nothing_is_spawned) {
   test_node a{0, serving_as("nodes-ca", "node")};
-  auto plain = start_supervisor(sys, flags(), {remote("x", on({a.address()}))});
-  BOOST_REQUIRE(!plain);
-  BOOST_TEST(mentions(plain.error(), "node_unreachable"), render(plain.error()));
-  // The node serves on, and this was its first spawn.
-  auto sup = start({remote("x", over_tls({a.address()}))});
-  a.await("spawned", 1);
-  BOOST_TEST(a.program().count("spawned") == 1u);
-  stop_and_wait(sup);
+  refused_by(a, sys, on({a.address()}));
 }
 
 BOOST_AUTO_TEST_CASE(certificates_of_another_authority_are_refused_both_ways) {
@@ -92,22 +92,14 @@ BOOST_AUTO_TEST_CASE(certificates_of_another_authority_are_refused_both_ways) {
   // A supervising program whose certificate the node's authority did not
   // sign, though it trusts the node.
   test_node a{0, serving_as("nodes-ca", "node")};
-  {
-    caf::actor_system_config other_cfg;
-    remote_fixture::prepare(other_cfg);
-    auto files = signed_by("stranger-ca", "stranger");
-    files.authority = file("nodes-ca.pem");
-    auto err = use_tls(other_cfg, files);
-    BOOST_REQUIRE_MESSAGE(!err, render(err));
-    caf::actor_system other{other_cfg};
-    auto intruder = start_supervisor(other, flags(), {remote("x", over_tls({a.address()}))});
-    BOOST_REQUIRE(!intruder);
-    BOOST_TEST(mentions(intruder.error(), "node_unreachable"), render(intruder.error()));
-  }
-  auto sup = start({remote("x", over_tls({a.address()}))});
-  a.await("spawned", 1);
-  BOOST_TEST(a.program().count("spawned") == 1u);
-  stop_and_wait(sup);
+  caf::actor_system_config other_cfg;
+  remote_fixture::prepare(other_cfg);
+  auto files = signed_by("stranger-ca", "stranger");
+  files.authority = file("nodes-ca.pem");
+  auto err = use_tls(other_cfg, files);
+  BOOST_REQUIRE_MESSAGE(!err, render(err));
+  caf::actor_system other{other_cfg};
+  refused_by(a, other, over_tls({a.address()}));
 }
 
 BOOST_AUTO_TEST_CASE(use_tls_checks_its_files_and_changes_nothing_when_they_fail) {

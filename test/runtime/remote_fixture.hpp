@@ -165,6 +165,18 @@ struct remote_fixture {
     self->send_exit(who, std::move(reason));
   }
 
+  /// Child `id` of `sup` runs in process `pid` and answers; an exit signal
+  /// makes its supervisor restart it there.
+  void crash_and_see_it_restarted_in(const caf::actor& sup, const std::string& id, pid_t pid) {
+    auto child_actor = child(sup, id);
+    BOOST_TEST(pid_of(child_actor) == pid);
+    BOOST_TEST(*call<pong_atom>(child_actor, patience, ping_atom::value) == pong_atom::value);
+    exit_signal(child_actor, caf::make_error(caf::sec::runtime_error, "bad input"));
+    auto reason = await_restart(id, 1);
+    BOOST_TEST(reason == caf::sec::runtime_error, render(reason));
+    BOOST_TEST(pid_of(child(sup, id)) == pid);
+  }
+
   void stop_and_wait(const caf::actor& sup) {
     caf::scoped_actor self{sys};
     self->monitor(sup);
