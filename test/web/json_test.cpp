@@ -28,8 +28,9 @@ BOOST_AUTO_TEST_CASE(the_writer_escapes_and_separates) {
     .end_object()
     .end_array()
     .end_object();
-  BOOST_TEST(w.str()
-             == R"({"name":"a \"quoted\"\n\u003ctab>\t\u0001","n":42,"neg":-7,"list":[true,null,{}]})");
+  BOOST_TEST(
+    w.str()
+    == R"({"name":"a \"quoted\"\n\u003ctab>\t\u0001","n":42,"neg":-7,"list":[true,null,{}]})");
 }
 
 BOOST_AUTO_TEST_CASE(what_the_writer_writes_the_parser_reads) {
@@ -61,10 +62,30 @@ BOOST_AUTO_TEST_CASE(counts_are_whole_non_negative_and_exact) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_input_is_an_error_that_says_where) {
-  for (auto text :
-       {"", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "[1 2]", "01", "-", "1.", "1e",
-        "\"unterminated", "\"bad \\x escape\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\u12\"",
-        "nul", "tru", "{} {}", "{\"a\":1,\"a\":2}", "\"tab\there\"", "{'a':1}", "NaN"}) {
+  for (auto text : {"",
+                    "{",
+                    "}",
+                    "{\"a\"}",
+                    "{\"a\":}",
+                    "{\"a\":1,}",
+                    "[1,]",
+                    "[1 2]",
+                    "01",
+                    "-",
+                    "1.",
+                    "1e",
+                    "\"unterminated",
+                    "\"bad \\x escape\"",
+                    "\"\\ud800\"",
+                    "\"\\udc00\"",
+                    "\"\\u12\"",
+                    "nul",
+                    "tru",
+                    "{} {}",
+                    "{\"a\":1,\"a\":2}",
+                    "\"tab\there\"",
+                    "{'a':1}",
+                    "NaN"}) {
     auto x = parse_json(text);
     BOOST_TEST(!x, "accepted: " << text);
     if (!x)

@@ -169,9 +169,9 @@ private:
   }
 
   void skip_space() {
-    while (pos_ < text_.size()
-           && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n'
-               || text_[pos_] == '\r'))
+    while (
+      pos_ < text_.size()
+      && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
       ++pos_;
   }
 
