@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include <caf/actor_addr.hpp>
@@ -36,7 +37,8 @@ public:
   void unsubscribe(uint64_t token);
 
 private:
-  using sink_list = std::vector<std::shared_ptr<const report_sink>>;
+  // Each sink with its subscription's token.
+  using sink_list = std::vector<std::pair<uint64_t, report_sink>>;
 
   mutable std::mutex mtx_;
   // By actor id, which grows with each spawn: start order.
@@ -44,7 +46,6 @@ private:
   report_totals totals_;
   // Copied on change, so that publishing calls the sinks without the lock.
   std::shared_ptr<const sink_list> sinks_ = std::make_shared<sink_list>();
-  std::map<uint64_t, std::shared_ptr<const report_sink>> by_token_;
   uint64_t next_token_ = 0;
 };
 

@@ -108,8 +108,8 @@ void observed_system::publish(const report& x) {
     }
     sinks = sinks_;
   }
-  for (auto& sink : *sinks)
-    (*sink)(x);
+  for (auto& [token, sink] : *sinks)
+    sink(x);
 }
 
 report_totals observed_system::totals() const {
@@ -120,25 +120,19 @@ report_totals observed_system::totals() const {
 uint64_t observed_system::subscribe(report_sink sink) {
   std::lock_guard<std::mutex> guard{mtx_};
   auto token = next_token_++;
-  auto ptr = std::make_shared<const report_sink>(std::move(sink));
-  by_token_.emplace(token, ptr);
   auto next = std::make_shared<sink_list>(*sinks_);
-  next->push_back(std::move(ptr));
+  next->emplace_back(token, std::move(sink));
   sinks_ = std::move(next);
   return token;
 }
 
 void observed_system::unsubscribe(uint64_t token) {
   std::lock_guard<std::mutex> guard{mtx_};
-  auto i = by_token_.find(token);
-  if (i == by_token_.end())
-    return;
   auto next = std::make_shared<sink_list>();
-  for (auto& sink : *sinks_)
-    if (sink != i->second)
-      next->push_back(sink);
+  for (auto& entry : *sinks_)
+    if (entry.first != token)
+      next->push_back(entry);
   sinks_ = std::move(next);
-  by_token_.erase(i);
 }
 
 } // namespace detail

@@ -214,16 +214,35 @@ private:
     }
   }
 
-  bool parse_object(json_value& out, std::size_t depth) {
+  // The items of an object or an array, from its opening bracket to `close`:
+  // `item` parses one; a comma between two, none after the last.
+  template <class Item>
+  bool parse_items(char close, const char* expected, Item item) {
     ++pos_;
-    json_value::object members;
     skip_space();
-    if (pos_ < text_.size() && text_[pos_] == '}') {
+    if (pos_ < text_.size() && text_[pos_] == close) {
       ++pos_;
-      out.data = std::move(members);
       return true;
     }
     for (;;) {
+      if (!item())
+        return false;
+      skip_space();
+      if (pos_ == text_.size())
+        return refuse("unexpected end");
+      if (text_[pos_] == close) {
+        ++pos_;
+        return true;
+      }
+      if (text_[pos_] != ',')
+        return refuse(expected);
+      ++pos_;
+    }
+  }
+
+  bool parse_object(json_value& out, std::size_t depth) {
+    json_value::object members;
+    auto ok = parse_items('}', "expected ',' or '}'", [&] {
       skip_space();
       if (pos_ == text_.size() || text_[pos_] != '"')
         return refuse("expected a member name");
@@ -239,48 +258,25 @@ private:
         return false;
       if (!members.emplace(std::move(name), std::move(x)).second)
         return refuse("a member name twice");
-      skip_space();
-      if (pos_ == text_.size())
-        return refuse("unexpected end");
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (text_[pos_] != '}')
-        return refuse("expected ',' or '}'");
-      ++pos_;
-      out.data = std::move(members);
       return true;
-    }
+    });
+    if (ok)
+      out.data = std::move(members);
+    return ok;
   }
 
   bool parse_array(json_value& out, std::size_t depth) {
-    ++pos_;
     json_value::array items;
-    skip_space();
-    if (pos_ < text_.size() && text_[pos_] == ']') {
-      ++pos_;
-      out.data = std::move(items);
-      return true;
-    }
-    for (;;) {
+    auto ok = parse_items(']', "expected ',' or ']'", [&] {
       json_value x;
       if (!parse_value(x, depth + 1))
         return false;
       items.push_back(std::move(x));
-      skip_space();
-      if (pos_ == text_.size())
-        return refuse("unexpected end");
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (text_[pos_] != ']')
-        return refuse("expected ',' or ']'");
-      ++pos_;
-      out.data = std::move(items);
       return true;
-    }
+    });
+    if (ok)
+      out.data = std::move(items);
+    return ok;
   }
 
   static int hex(char c) {

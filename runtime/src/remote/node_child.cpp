@@ -52,6 +52,12 @@ private:
       if (running() && msg.source == remote().address())
         quit(end_reason(msg.reason));
     });
+    auto transport = node_transport(home_system(), options_.tls);
+    if (!transport) {
+      quit(std::move(transport.error()));
+      return {};
+    }
+    transport_ = std::move(*transport);
     try_node(0);
     return {};
   }
@@ -82,12 +88,7 @@ private:
       last_failure_ = std::move(err);
       try_node(i + 1);
     };
-    auto transport = node_transport(home_system(), options_.tls);
-    if (!transport) {
-      quit(std::move(transport.error()));
-      return;
-    }
-    request(*transport, caf::infinite, caf::connect_atom::value, node.host, node.port)
+    request(transport_, caf::infinite, caf::connect_atom::value, node.host, node.port)
       .then(
         [this, next](caf::node_id&, caf::strong_actor_ptr& spawner, std::set<std::string>&) {
           if (!spawner) {
@@ -133,6 +134,7 @@ private:
 
   remote_options options_;
   caf::message args_;
+  caf::io::middleman_actor transport_;
   std::vector<std::string> failures_;
   caf::error last_failure_;
 };
