@@ -125,6 +125,7 @@ BOOST_AUTO_TEST_CASE(use_tls_checks_its_files_and_changes_nothing_when_they_fail
   refused(x, "missing-ca.pem");
   x = good;
   x.key = file("supervisor-encrypted.key");
+  refused(x, "supervisor-encrypted.key");
   x.passphrase = "not it";
   refused(x, "supervisor-encrypted.key");
   x.passphrase = "open sesame";

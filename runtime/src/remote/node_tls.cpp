@@ -58,10 +58,10 @@ caf::error try_files(const tls_options& x) {
   };
   if (SSL_CTX_use_certificate_chain_file(ctx.get(), x.certificate.c_str()) != 1)
     return fail("certificate", x.certificate);
-  if (!x.passphrase.empty()) {
-    SSL_CTX_set_default_passwd_cb(ctx.get(), give_passphrase);
-    SSL_CTX_set_default_passwd_cb_userdata(ctx.get(), const_cast<std::string*>(&x.passphrase));
-  }
+  // Always our callback: OpenSSL's own would prompt on the terminal for an
+  // encrypted key given without a passphrase.
+  SSL_CTX_set_default_passwd_cb(ctx.get(), give_passphrase);
+  SSL_CTX_set_default_passwd_cb_userdata(ctx.get(), const_cast<std::string*>(&x.passphrase));
   if (SSL_CTX_use_PrivateKey_file(ctx.get(), x.key.c_str(), SSL_FILETYPE_PEM) != 1)
     return fail("key", x.key);
   // OpenSSL checks that the key matches the certificate as it loads it.
