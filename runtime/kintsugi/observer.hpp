@@ -117,12 +117,14 @@ public:
 
   void cancel();
 
+private:
+  friend report_subscription subscribe_reports(caf::actor_system& sys, report_sink sink);
+
   struct state;
 
   explicit report_subscription(std::shared_ptr<state> x) : state_(std::move(x)) {
   }
 
-private:
   std::shared_ptr<state> state_;
 };
 
