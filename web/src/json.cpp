@@ -23,28 +23,15 @@ void json_writer::separate() {
   }
 }
 
-json_writer& json_writer::begin_object() {
+json_writer& json_writer::open(char bracket) {
   separate();
-  out_ += '{';
+  out_ += bracket;
   has_member_.push_back(false);
   return *this;
 }
 
-json_writer& json_writer::end_object() {
-  out_ += '}';
-  has_member_.pop_back();
-  return *this;
-}
-
-json_writer& json_writer::begin_array() {
-  separate();
-  out_ += '[';
-  has_member_.push_back(false);
-  return *this;
-}
-
-json_writer& json_writer::end_array() {
-  out_ += ']';
+json_writer& json_writer::close(char bracket) {
+  out_ += bracket;
   has_member_.pop_back();
   return *this;
 }

@@ -19,10 +19,18 @@ namespace kintsugi::web::detail {
 /// Appends JSON text; the caller keeps objects and arrays balanced.
 class json_writer {
 public:
-  json_writer& begin_object();
-  json_writer& end_object();
-  json_writer& begin_array();
-  json_writer& end_array();
+  json_writer& begin_object() {
+    return open('{');
+  }
+  json_writer& end_object() {
+    return close('}');
+  }
+  json_writer& begin_array() {
+    return open('[');
+  }
+  json_writer& end_array() {
+    return close(']');
+  }
   /// The key of the next member of the current object.
   json_writer& key(std::string_view x);
   json_writer& value(std::string_view x);
@@ -43,6 +51,8 @@ public:
 
 private:
   void separate();
+  json_writer& open(char bracket);
+  json_writer& close(char bracket);
 
   std::string out_;
   // Per open object or array: whether it has a member yet.
