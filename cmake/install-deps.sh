@@ -2,7 +2,7 @@
 # Installs the Debian packages a Kintsugi build needs, only those missing.
 # Extra package names may be given as arguments (the benchmarks add the peers).
 set -euo pipefail
-wanted=(cmake g++ make libcaf-dev libboost-test-dev libfmt-dev libabsl-dev liblmdb-dev libssl-dev openssl ccache "$@")
+wanted=(cmake g++ make libcaf-dev libboost-test-dev libboost-dev libfmt-dev libabsl-dev liblmdb-dev libssl-dev openssl ccache "$@")
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -36,6 +36,12 @@ json_writer& json_writer::close(char bracket) {
   return *this;
 }
 
+json_writer& json_writer::raw(std::string_view json) {
+  separate();
+  out_ += json;
+  return *this;
+}
+
 json_writer& json_writer::key(std::string_view x) {
   value(x);
   out_ += ':';

@@ -44,6 +44,8 @@ public:
   }
   json_writer& value(bool x);
   json_writer& null();
+  /// A value that is JSON text already (another writer's `str()`).
+  json_writer& raw(std::string_view json);
 
   const std::string& str() const noexcept {
     return out_;
