@@ -6,10 +6,13 @@
 //   islands serve --games N N games at once between simulated players, with
 //                           crashes injected; games per second and how many
 //                           finished correctly
+//   islands web [--port N]  the game in the browser, and the observer beside it
+//                           (127.0.0.1, port 8080 unless told; until Ctrl-C)
 //   --durable PATH          (any mode) games also kept on disk in PATH, so
 //                           that they survive a restart of the program
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -27,6 +30,7 @@
 #include "sample_game.hpp"
 #include "server/game_server.hpp"
 #include "simulation.hpp"
+#include "web/browser_player.hpp"
 
 using namespace std::chrono_literals;
 
@@ -122,7 +126,8 @@ int demo(caf::actor_system& sys, const std::string& durable) {
        error_of(call(islands::position_atom::value, 1, std::string{"volcano"}, 3, 3)));
   for (int who : {1, 2})
     step(std::string{who == 1 ? "Kusama" : "Sharon"} + " sets the islands",
-         error_of(call(islands::set_islands_atom::value, who)));
+         error_of(kintsugi::call_by_name<islands::board>(*p.names, "Kusama", 5s,
+                                                         islands::set_islands_atom::value, who)));
   // Kusama guesses every square of Sharon's islands; Sharon guesses water.
   auto targets = islands::sample_targets();
   auto guess = [&](int who, int row, int col) {
@@ -239,7 +244,8 @@ int play(caf::actor_system& sys, const std::string& durable) {
         break;
       }
       case verb::set:
-        report(error_of(request(islands::set_islands_atom::value, cmd->who)));
+        report(error_of(kintsugi::call_by_name<islands::board>(
+          *p.names, game_name, 5s, islands::set_islands_atom::value, cmd->who)));
         break;
       case verb::guess: {
         auto r = kintsugi::call_by_name<islands::guess_result>(
@@ -282,6 +288,38 @@ int serve(caf::actor_system& sys, const std::string& durable, std::size_t games)
   return outcome.correct == games ? status : 1;
 }
 
+// -- in the browser --------------------------------------------------------------------
+
+int web(caf::actor_system& sys, const std::string& durable, uint16_t port) {
+  program p{sys};
+  if (auto err = p.start(durable, kintsugi::null_report_sink()))
+    return std::fprintf(stderr, "cannot start: %s\n", say(err).c_str()), 1;
+  kintsugi::web::options opts;
+  opts.port = port;
+  opts.apps.push_back(islands::browser_app({p.names, p.vault, p.games}));
+  auto server = kintsugi::web::serve(sys, opts);
+  if (!server) {
+    std::fprintf(stderr, "cannot serve: %s\n", say(server.error()).c_str());
+    return p.stop(), 1;
+  }
+  std::printf("Islands:  %s   (open it in two tabs, one per player)\n"
+              "Observer: %s\n"
+              "Metrics:  %s\n"
+              "Ctrl-C stops.\n",
+              server->url("/islands").c_str(), server->url("/").c_str(),
+              server->url("/metrics").c_str());
+  std::fflush(stdout);
+  // main() blocked these before the actor system started its threads.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  server->stop();
+  return p.stop();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -289,6 +327,7 @@ int main(int argc, char** argv) {
   std::string mode = "demo";
   std::string durable;
   std::size_t games = 1000;
+  uint16_t port = 8080;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--durable" && i + 1 < args.size())
       durable = args[++i];
@@ -301,10 +340,28 @@ int main(int argc, char** argv) {
                             "not '%s'\n",
                             n.c_str()),
                2;
-    } else if (args[i] == "play" || args[i] == "serve")
+    } else if (args[i] == "--port" && i + 1 < args.size()) {
+      auto& n = args[++i];
+      auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), port);
+      if (ec != std::errc{} || end != n.data() + n.size())
+        return std::fprintf(stderr,
+                            "islands web: --port needs a number from 0 to 65535, not '%s'\n",
+                            n.c_str()),
+               2;
+    } else if (args[i] == "play" || args[i] == "serve" || args[i] == "web")
       mode = args[i];
     else
-      return std::fprintf(stderr, "usage: islands [play | serve --games N] [--durable PATH]\n"), 2;
+      return std::fprintf(stderr, "usage: islands [play | serve --games N | web [--port N]] "
+                                  "[--durable PATH]\n"),
+             2;
+  }
+  if (mode == "web") {
+    // Blocked in every thread, so that web() takes them with sigwait.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   }
   caf::actor_system_config cfg;
   kintsugi::configure(cfg);
@@ -314,5 +371,7 @@ int main(int argc, char** argv) {
     return play(sys, durable);
   if (mode == "serve")
     return serve(sys, durable, games);
+  if (mode == "web")
+    return web(sys, durable, port);
   return demo(sys, durable);
 }

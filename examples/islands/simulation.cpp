@@ -128,7 +128,8 @@ caf::behavior driver(caf::stateful_actor<driver_state>* self, std::string name,
           .then(ok, failed);
         break;
       case move::set:
-        self->request(st.game, caf::infinite, set_islands_atom::value, m.who).then(ok, failed);
+        self->request(st.game, caf::infinite, set_islands_atom::value, m.who)
+          .then([=](board&) { advance(false); }, failed);
         break;
       case move::guess:
         self->request(st.game, caf::infinite, guess_atom::value, m.who, m.at.row, m.at.col)

@@ -116,7 +116,7 @@ std::string name_of(const fs::path& p) {
 
 std::vector<example> all_shown() {
   std::vector<example> out = shown_in(source_dir / "README.md", "README.md");
-  for (auto folder : {"runtime", "strategies", "ets", "docs", "examples"})
+  for (auto folder : {"runtime", "strategies", "ets", "web", "docs", "examples"})
     for (auto& entry : fs::recursive_directory_iterator(source_dir / folder)) {
       auto ext = entry.path().extension();
       if (entry.is_regular_file() && (ext == ".hpp" || ext == ".md")) {

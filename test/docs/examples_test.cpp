@@ -17,6 +17,8 @@
 #include "kintsugi/node.hpp"
 #include "kintsugi/process.hpp"
 #include "kintsugi/testing.hpp"
+#include "kintsugi/web.hpp"
+#include "kintsugi/web/json.hpp"
 #include <caf/io/all.hpp>
 
 using namespace std::chrono_literals;
@@ -257,6 +259,29 @@ void print_tree(caf::actor_system& sys) {
 }
 // end of example
 } // namespace observer_example
+
+namespace web_example {
+void example(caf::actor_system& sys) {
+// example: web/kintsugi/web.hpp
+auto web = kintsugi::web::serve(sys);          // 127.0.0.1, a free port
+if (web)
+  std::cout << "observer: " << web->url() << '\n';  // the URL carries the token
+// end of example
+}
+
+// example: web/kintsugi/web/json.hpp
+void on_text(const kintsugi::web::peer& client, const std::string& text) {
+  auto request = kintsugi::web::parse_json(text);  // bounded and strict
+  auto row = request ? request->count_member("row") : std::nullopt;
+  kintsugi::web::json_writer reply;
+  if (row)
+    reply.begin_object().key("row").value(*row).end_object();
+  else
+    reply.begin_object().key("error").value("a row, please").end_object();
+  client.send(reply.str());
+}
+// end of example
+} // namespace web_example
 
 namespace call_example {
 void example(const caf::actor& game, std::shared_ptr<kintsugi::registry> names) {

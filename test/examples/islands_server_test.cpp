@@ -66,8 +66,8 @@ struct server_fixture : kintsugi::test::fixture {
                           x.upper_left.row, x.upper_left.col));
     if (phase == game_phase::players_set)
       return;
-    BOOST_REQUIRE(ask(name, set_islands_atom::value, 1));
-    BOOST_REQUIRE(ask(name, set_islands_atom::value, 2));
+    BOOST_REQUIRE(ask<board>(name, set_islands_atom::value, 1));
+    BOOST_REQUIRE(ask<board>(name, set_islands_atom::value, 2));
     if (phase == game_phase::player1_turn)
       return;
     auto targets = sample_targets();
@@ -100,10 +100,16 @@ BOOST_AUTO_TEST_CASE(a_whole_game_over_the_protocol_with_every_error_answered) {
                 islands::errc::invalid_coordinate));
   BOOST_TEST(is(ask("A", position_atom::value, 1, std::string{"dot"}, 1, 1).error(),
                 islands::errc::overlapping_island));
-  BOOST_TEST(*ask("A", set_islands_atom::value, 1) == caf::ok_atom::value);
+  auto set = ask<board>("A", set_islands_atom::value, 1);
+  BOOST_REQUIRE(set);
+  BOOST_TEST(set->islands.size() == sample_layout().size());
   BOOST_TEST(is(ask("A", position_atom::value, 1, std::string{"dot"}, 9, 9).error(),
                 islands::errc::not_allowed));
-  BOOST_TEST(*ask("A", set_islands_atom::value, 2) == caf::ok_atom::value);
+  // Again, while player 2 has not set: ok with the board again.
+  auto again = ask<board>("A", set_islands_atom::value, 1);
+  BOOST_REQUIRE(again);
+  BOOST_TEST(again->islands.size() == sample_layout().size());
+  BOOST_TEST(static_cast<bool>(ask<board>("A", set_islands_atom::value, 2)));
   BOOST_TEST(
     is(ask<guess_result>("A", guess_atom::value, 2, 1, 1).error(), islands::errc::not_allowed));
   BOOST_TEST(is(ask<guess_result>("A", guess_atom::value, 1, 0, 1).error(),

@@ -5,9 +5,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "json.hpp"
+#include "kintsugi/web/json.hpp"
 
-using namespace kintsugi::web::detail;
+using namespace kintsugi::web;
 
 BOOST_AUTO_TEST_SUITE(json)
 
@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(malformed_input_is_an_error_that_says_where) {
     auto x = parse_json(text);
     BOOST_TEST(!x, "accepted: " << text);
     if (!x)
-      BOOST_TEST(kintsugi::web::detail::parse_json(text).error().context().size() > 0u);
+      BOOST_TEST(kintsugi::web::parse_json(text).error().context().size() > 0u);
   }
 }
 

@@ -8,9 +8,9 @@
 #include <caf/all.hpp>
 
 #include "fixture.hpp"
-#include "json.hpp"
 #include "kintsugi/kintsugi.hpp"
 #include "kintsugi/web.hpp"
+#include "kintsugi/web/json.hpp"
 #include "web_client.hpp"
 
 using namespace kintsugi;
@@ -44,11 +44,11 @@ bool contains(const std::string& text, const std::string& part) {
 // restarts, running.
 std::function<bool(const std::string&)> tree_shows(const std::string& child, uint64_t restarts) {
   return [=](const std::string& msg) {
-    auto v = web::detail::parse_json(msg);
+    auto v = web::parse_json(msg);
     if (!v || !v->string_member("type") || *v->string_member("type") != "tree")
       return false;
-    for (auto& s : std::get<web::detail::json_value::array>(v->as_object()->at("supervisors").data))
-      for (auto& c : std::get<web::detail::json_value::array>(s.as_object()->at("children").data))
+    for (auto& s : std::get<web::json_value::array>(v->as_object()->at("supervisors").data))
+      for (auto& c : std::get<web::json_value::array>(s.as_object()->at("children").data))
         if (*c.string_member("id") == child && c.count_member("restarts") == restarts
             && *c.string_member("state") == "running")
           return true;
@@ -57,9 +57,9 @@ std::function<bool(const std::string&)> tree_shows(const std::string& child, uin
 }
 
 uint64_t actor_of(const std::string& tree, const std::string& child) {
-  auto v = web::detail::parse_json(tree);
-  for (auto& s : std::get<web::detail::json_value::array>(v->as_object()->at("supervisors").data))
-    for (auto& c : std::get<web::detail::json_value::array>(s.as_object()->at("children").data))
+  auto v = web::parse_json(tree);
+  for (auto& s : std::get<web::json_value::array>(v->as_object()->at("supervisors").data))
+    for (auto& c : std::get<web::json_value::array>(s.as_object()->at("children").data))
       if (*c.string_member("id") == child)
         return *c.count_member("actor");
   return 0;

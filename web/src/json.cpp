@@ -1,4 +1,4 @@
-#include "json.hpp"
+#include "kintsugi/web/json.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -7,7 +7,7 @@
 
 #include <fmt/core.h>
 
-namespace kintsugi::web::detail {
+namespace kintsugi::web {
 
 // -- writer ---------------------------------------------------------------------
 
@@ -422,4 +422,4 @@ caf::expected<json_value> parse_json(std::string_view text, std::size_t max_dept
   return parser{text, max_depth}.run();
 }
 
-} // namespace kintsugi::web::detail
+} // namespace kintsugi::web

@@ -31,7 +31,7 @@
 #include "kintsugi/observer.hpp"
 
 #include "gather.hpp"
-#include "json.hpp"
+#include "kintsugi/web/json.hpp"
 #include "server_core.hpp"
 
 namespace kintsugi::web::detail {

@@ -18,7 +18,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
-#include "json.hpp"
+#include "kintsugi/web/json.hpp"
 #include "server_core.hpp"
 
 namespace asio = boost::asio;

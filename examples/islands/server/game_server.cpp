@@ -29,11 +29,15 @@ caf::behavior game_server(caf::stateful_actor<kintsugi::ets::kept<game>>* self, 
       return answer(
         self->state.update([&](game& g) { return g.position_island(*who, type, row, col); }));
     },
-    [self](set_islands_atom, int p) {
+    // The book answers {:ok, board}: the board the player set, again on a
+    // second set while the other player has not set theirs.
+    [self](set_islands_atom, int p) -> caf::result<board> {
       auto who = player_of(p);
       if (!who)
-        return answer(who.error());
-      return answer(self->state.update([&](game& g) { return g.set_islands(*who); }));
+        return who.error();
+      if (auto err = self->state.update([&](game& g) { return g.set_islands(*who); }))
+        return err;
+      return self->state.value.of(*who).board;
     },
     [self](guess_atom, int p, int row, int col) -> caf::result<guess_result> {
       auto who = player_of(p);
@@ -59,7 +63,8 @@ caf::behavior game_server(caf::stateful_actor<kintsugi::ets::kept<game>>* self, 
 kintsugi::child_spec game_spec(const std::string& first_player, game_vault vault,
                                std::shared_ptr<kintsugi::registry> names,
                                server_settings settings) {
-  auto spec = kintsugi::worker_spec("game", game_server, std::move(vault), first_player, settings);
+  auto spec = kintsugi::worker_spec("game " + first_player, game_server, std::move(vault),
+                                    first_player, settings);
   spec.restart = kintsugi::restart_type::transient;
   spec.name = kintsugi::registered_name{std::move(names), first_player};
   return spec;

@@ -7,7 +7,7 @@
 // islands::errc error, never a crash:
 //   (add_player_atom, std::string name)                        -> ok_atom
 //   (position_atom, int player, std::string type, int row, int col) -> ok_atom
-//   (set_islands_atom, int player)                             -> ok_atom
+//   (set_islands_atom, int player)                             -> board (the player's)
 //   (guess_atom, int player, int row, int col)                 -> guess_result
 //   (state_atom)                                               -> game
 //   (stop_atom)                                                -> ok_atom; the game ends

@@ -1,7 +1,22 @@
 #pragma once
 
-// JSON for the observer's server: a writer for what it sends and a strict,
-// bounded parser for what a browser sends it. Internal to kintsugi::web.
+/// @file
+/// JSON for what a page's socket says: a writer for what the program sends,
+/// and a strict, bounded parser for what a browser sends it (the observer's
+/// protocol is built on these; so can an `app`'s).
+///
+/// ```cpp
+/// void on_text(const kintsugi::web::peer& client, const std::string& text) {
+///   auto request = kintsugi::web::parse_json(text);  // bounded and strict
+///   auto row = request ? request->count_member("row") : std::nullopt;
+///   kintsugi::web::json_writer reply;
+///   if (row)
+///     reply.begin_object().key("row").value(*row).end_object();
+///   else
+///     reply.begin_object().key("error").value("a row, please").end_object();
+///   client.send(reply.str());
+/// }
+/// ```
 
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +29,7 @@
 
 #include <caf/expected.hpp>
 
-namespace kintsugi::web::detail {
+namespace kintsugi::web {
 
 /// Appends JSON text; the caller keeps objects and arrays balanced.
 class json_writer {
@@ -82,4 +97,4 @@ struct json_value {
 /// (`sec::invalid_argument`) say what and where.
 caf::expected<json_value> parse_json(std::string_view text, std::size_t max_depth = 16);
 
-} // namespace kintsugi::web::detail
+} // namespace kintsugi::web
