@@ -32,7 +32,7 @@ case "$cmd" in
     exec build/release/examples/islands/islands "$@"
     ;;
   test)
-    cmake/install-deps.sh
+    cmake/install-deps.sh chromium
     # The benchmarks are built (not run), so that they keep compiling.
     configure build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKINTSUGI_BUILD_BENCHMARKS=ON
     cmake --build build/test -j "$jobs"
@@ -40,7 +40,7 @@ case "$cmd" in
     ;;
   sanitize)
     san=${1:-address,undefined}
-    cmake/install-deps.sh
+    cmake/install-deps.sh chromium
     dir=build/sanitize-${san//,/-}
     extra=()
     # ThreadSanitizer needs a CAF it can see into (cmake/build-caf-tsan.sh),
