@@ -70,6 +70,47 @@ BOOST_AUTO_TEST_CASE(a_set_keeps_its_objects_across_a_reopen) {
   BOOST_TEST(*t.size() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(open_tables_are_listed_with_their_file_size_and_syncs) {
+  temp_path per_write;
+  temp_path grouped;
+  grouped.path += "-grouped";
+  grouped.remove();
+  auto find = [](const std::string& path) -> std::optional<ets::durable_info> {
+    for (auto& x : ets::all_durable_tables())
+      if (x.path == path)
+        return x;
+    return std::nullopt;
+  };
+  {
+    auto a = *scores::open(per_write.path);
+    ets::durable_options group;
+    group.durability = ets::durability::group;
+    auto b = *ets::durable_bag<std::string, int>::open(grouped.path, group);
+    BOOST_TEST(!a.insert("x", 1));
+    BOOST_TEST(!a.insert("y", 2));
+    BOOST_TEST(!b.insert("k", 1));
+    BOOST_TEST(!b.insert("k", 2));
+    auto x = find(per_write.path);
+    BOOST_REQUIRE(x);
+    BOOST_TEST((x->kind == ets::kind::set));
+    BOOST_TEST(x->size == 2u);
+    BOOST_TEST(x->file_bytes > 0u);
+    // Each write is its own commit, on disk when it returns.
+    BOOST_TEST(x->commits >= 2u);
+    BOOST_TEST(x->syncs == x->commits);
+    BOOST_TEST(!b.sync());
+    auto y = find(grouped.path);
+    BOOST_REQUIRE(y);
+    BOOST_TEST((y->kind == ets::kind::bag));
+    BOOST_TEST(y->size == 2u);
+    BOOST_TEST(y->syncs >= 1u);
+    BOOST_TEST(!b.close());
+    BOOST_TEST(!find(grouped.path));
+  }
+  // The last handle gone, the file is closed and no longer listed.
+  BOOST_TEST(!find(per_write.path));
+}
+
 BOOST_AUTO_TEST_CASE(user_types_go_through_cafs_serialization) {
   temp_path f;
   auto t = *ets::durable_set<int, player>::open(f.path);

@@ -3,11 +3,15 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
 #include <future>
+
+#include <unistd.h>
 
 #include <caf/all.hpp>
 
 #include "fixture.hpp"
+#include "kintsugi/ets/durable.hpp"
 #include "kintsugi/kintsugi.hpp"
 #include "kintsugi/web.hpp"
 #include "kintsugi/web/json.hpp"
@@ -286,6 +290,10 @@ BOOST_AUTO_TEST_CASE(metrics_count_restarts_children_and_tables) {
   caf::anon_send_exit((*children)[0].actor, caf::exit_reason::kill);
   restarted.get_future().wait();
   sub.cancel();
+  auto path = "/tmp/kintsugi-web-metrics-" + std::to_string(::getpid()) + ".table";
+  std::remove(path.c_str());
+  auto durable = *ets::durable_set<std::string, int>::open(path);
+  BOOST_REQUIRE(!durable.insert("a", 1));
   auto s = start();
   auto m = http_get(s.port(), with_token("/metrics"));
   BOOST_CHECK_EQUAL(m.status, 200);
@@ -296,6 +304,12 @@ BOOST_AUTO_TEST_CASE(metrics_count_restarts_children_and_tables) {
   BOOST_CHECK(contains(m.body, "kintsugi_child_starts_total 2\n"));
   BOOST_CHECK(contains(m.body, "kintsugi_supervisor_children{supervisor=\"" + describe(*root)->name
                                  + "\",actor=\"" + std::to_string(root->id()) + "\"} 2\n"));
+  BOOST_CHECK(contains(m.body, "kintsugi_durable_objects{file=\"" + path + "\",kind=\"set\"} 1\n"));
+  BOOST_CHECK(
+    contains(m.body, "kintsugi_durable_syncs_total{file=\"" + path + "\",kind=\"set\"} "));
+  BOOST_CHECK(!durable.close());
+  std::remove(path.c_str());
+  std::remove((path + "-lock").c_str());
   caf::anon_send_exit(*root, caf::exit_reason::user_shutdown);
 }
 

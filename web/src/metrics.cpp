@@ -1,6 +1,6 @@
 // `/metrics` in Prometheus's text format (version 0.0.4): the report totals,
-// each supervisor's children and restarts in its period, and each table's
-// size and memory.
+// each supervisor's children and restarts in its period, each table's size
+// and memory, and each durable table's size, file and syncs.
 
 #include <map>
 #include <string>
@@ -107,6 +107,22 @@ std::string render(caf::actor_system& sys, const std::vector<described>& sups) {
   per_table(false);
   m.family("kintsugi_table_memory_bytes", "gauge", "Bytes a term-store table holds, estimated.");
   per_table(true);
+  auto durable = ets::all_durable_tables();
+  auto per_file = [&](auto value) {
+    for (auto& d : durable)
+      m.sample(value(d),
+               fmt::format("file=\"{}\",kind=\"{}\"", label(d.path), ets::to_string(d.kind)));
+  };
+  m.family("kintsugi_durable_objects", "gauge", "Objects in a durable table.");
+  per_file([](const ets::durable_info& d) { return uint64_t{d.size}; });
+  m.family("kintsugi_durable_file_bytes", "gauge", "Bytes of a durable table's file.");
+  per_file([](const ets::durable_info& d) { return uint64_t{d.file_bytes}; });
+  m.family("kintsugi_durable_commits_total", "counter",
+           "Write transactions of a durable table since it was opened.");
+  per_file([](const ets::durable_info& d) { return d.commits; });
+  m.family("kintsugi_durable_syncs_total", "counter",
+           "Times a durable table's writes were forced to disk since it was opened.");
+  per_file([](const ets::durable_info& d) { return d.syncs; });
   return m.take();
 }
 

@@ -5,7 +5,8 @@
 //   {"type":"tree","supervisors":[{"actor","name","strategy","intensity",
 //     "period_ms","restarts_in_period","mailbox","child_count","first",
 //     "children":[{"id","actor","state","type","restart","restarts","last_exit"}]}]}
-//   {"type":"tables","tables":[{"name","kind","size","memory","owner","heir","access"}]}
+//   {"type":"tables","tables":[{"name","kind","size","memory","owner","heir","access"}],
+//    "durable":[{"path","kind","size","file_bytes","commits","syncs"}]}
 //   {"type":"reports","reports":[{"kind","supervisor","child","actor","reason","text"}],
 //    "dropped":N}
 //   {"type":"error","message"}
@@ -102,6 +103,17 @@ void write_tables(json_writer& w, const std::vector<ets::table_info>& xs) {
     w.key("owner").value(uint64_t{t.owner ? t.owner.id() : 0});
     w.key("heir").value(uint64_t{t.heir ? t.heir.id() : 0});
     w.key("access").value(ets::to_string(t.access));
+    w.end_object();
+  }
+  w.end_array().key("durable").begin_array();
+  for (auto& d : ets::all_durable_tables()) {
+    w.begin_object();
+    w.key("path").value(d.path);
+    w.key("kind").value(ets::to_string(d.kind));
+    w.key("size").value(uint64_t{d.size});
+    w.key("file_bytes").value(uint64_t{d.file_bytes});
+    w.key("commits").value(d.commits);
+    w.key("syncs").value(d.syncs);
     w.end_object();
   }
   w.end_array().end_object();

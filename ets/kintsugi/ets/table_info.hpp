@@ -5,6 +5,7 @@
 /// is given a table (ETS's `'ETS-TRANSFER'`).
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,25 @@ struct table_info {
 /// Every live table of `sys`, named or not, with its info (ETS's `ets:all/0`
 /// and `ets:info/1`), sorted by name. What an observer lists; any thread.
 std::vector<table_info> all_tables(caf::actor_system& sys);
+
+/// A durable table's file (kintsugi::durable), as an observer lists it.
+struct durable_info {
+  std::string path;
+  ets::kind kind = ets::kind::set;
+  /// Objects in it.
+  std::size_t size = 0;
+  /// Bytes of the file on disk.
+  std::size_t file_bytes = 0;
+  /// Write transactions committed since it was opened.
+  uint64_t commits = 0;
+  /// Times its writes were forced to disk (fsync) since it was opened: each
+  /// commit with `durability::per_write`, each flush with `group`.
+  uint64_t syncs = 0;
+};
+
+/// Every durable table open in this process, sorted by path (they belong to
+/// no actor system). Any thread; empty unless kintsugi::durable is used.
+std::vector<durable_info> all_durable_tables();
 
 namespace detail {
 class table_base;

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -23,6 +24,7 @@
 
 #include "fault_guard.hpp"
 #include "key_order.hpp"
+#include "kintsugi/ets/detail/durable_catalog.hpp"
 #include "kintsugi/ets/error.hpp"
 #include "kintsugi/longest_duration.hpp"
 #include "lmdb_check.hpp"
@@ -116,6 +118,18 @@ struct durable_file::impl {
   std::size_t waiting_bytes = 0;
   // Whether `waiting` has any, readable without mtx.
   std::atomic<bool> has_waiting{false};
+  // What all_durable_tables shows.
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> syncs{0};
+
+  void committed() {
+    commits.fetch_add(1, std::memory_order_relaxed);
+    if (opts.durability == durability::per_write)
+      synced();
+  }
+  void synced() {
+    syncs.fetch_add(1, std::memory_order_relaxed);
+  }
   // Read transactions between uses (reset): renewing one costs far less
   // than beginning one.
   std::mutex readers_mtx;
@@ -151,7 +165,8 @@ struct durable_file::impl {
       if (dirty && !stopping) {
         dirty = false;
         guard.unlock();
-        mdb_env_sync(env, 1);
+        if (mdb_env_sync(env, 1) == MDB_SUCCESS)
+          synced();
         guard.lock();
       }
     }
@@ -184,8 +199,8 @@ struct durable_file::impl {
         mdb_txn_abort(t);
       idle_readers.clear();
     }
-    if (!opts.read_only)
-      mdb_env_sync(env, 1);
+    if (!opts.read_only && mdb_env_sync(env, 1) == MDB_SUCCESS)
+      synced();
     mdb_env_close(env);
     env = nullptr;
     std::lock_guard<std::mutex> guard{open_mtx};
@@ -256,7 +271,28 @@ public:
 durable_file::durable_file(std::unique_ptr<impl> ptr) : impl_(std::move(ptr)) {
 }
 
-durable_file::~durable_file() = default;
+durable_file::~durable_file() {
+  uncatalog_durable(this);
+}
+
+durable_info durable_file::describe() const {
+  auto& f = *impl_;
+  durable_info result;
+  result.path = f.path;
+  result.kind = f.id.kind;
+  result.commits = f.commits.load(std::memory_order_relaxed);
+  result.syncs = f.syncs.load(std::memory_order_relaxed);
+  std::error_code ec;
+  auto bytes = std::filesystem::file_size(f.path, ec);
+  result.file_bytes = ec ? 0 : static_cast<std::size_t>(bytes);
+  read([&](txn& t) -> caf::error {
+    auto n = count(t);
+    if (n)
+      result.size = *n;
+    return {};
+  });
+  return result;
+}
 
 bool durable_file::read_only() const noexcept {
   return impl_->opts.read_only;
@@ -489,7 +525,9 @@ caf::expected<std::shared_ptr<durable_file>> durable_file::open(const std::strin
     auto raw = self.get();
     self->flusher = std::thread{[raw] { raw->flush_loop(); }};
   }
-  return std::shared_ptr<durable_file>{new durable_file(std::move(self))};
+  std::shared_ptr<durable_file> file{new durable_file(std::move(self))};
+  catalog_durable(file.get(), [raw = file.get()] { return raw->describe(); });
+  return file;
 }
 
 namespace {
@@ -563,6 +601,7 @@ caf::error write_locked(durable_file::impl& f,
     if (!err && !t.map_full) {
       auto rc = mdb_txn_commit(t.raw);
       if (rc == MDB_SUCCESS) {
+        f.committed();
         if (f.opts.durability == durability::group) {
           std::lock_guard<std::mutex> flush_guard{f.flush_mtx};
           f.dirty = true;
@@ -636,6 +675,7 @@ caf::error durable_file::sync() {
   if (auto err = guarded(f, [&]() -> caf::error {
         if (auto rc = mdb_env_sync(f.env, 1))
           return lmdb_error(rc, f.path + ": sync");
+        f.synced();
         return {};
       }))
     return err;
@@ -646,6 +686,8 @@ caf::error durable_file::sync() {
 
 caf::error durable_file::close() {
   auto& f = *impl_;
+  // First, so that no listing reads the file while it closes.
+  uncatalog_durable(this);
   caf::error result;
   {
     std::unique_lock<std::shared_mutex> guard{f.mtx};

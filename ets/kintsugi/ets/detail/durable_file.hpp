@@ -17,6 +17,7 @@
 
 #include "kintsugi/ets/detail/bytes.hpp"
 #include "kintsugi/ets/durable_options.hpp"
+#include "kintsugi/ets/table_info.hpp"
 #include "kintsugi/ets/table_options.hpp"
 
 namespace kintsugi::ets::detail {
@@ -66,6 +67,9 @@ public:
 
   bool read_only() const noexcept;
   const std::string& path() const noexcept;
+
+  /// What all_durable_tables lists of it.
+  durable_info describe() const;
 
   // -- operations inside a transaction ------------------------------------------
 
