@@ -5,6 +5,8 @@
 // pages are saved there as PNGs (the README's screenshots).
 
 #include <cstdlib>
+#include <future>
+#include <memory>
 #include <string>
 
 #include <boost/test/unit_test.hpp>
@@ -97,6 +99,45 @@ BOOST_AUTO_TEST_CASE(the_observer_shows_the_tree_and_a_kill_is_restarted) {
   BOOST_CHECK_NE(after->id(), before.id());
   page.wait_for("document.querySelector('[data-table]')");
   screenshot(page, "observer");
+}
+
+BOOST_AUTO_TEST_CASE(a_supervisor_of_100000_children_is_shown_a_page_at_a_time) {
+  dynamic_supervisor_flags many;
+  many.reports = null_report_sink();
+  many.intensity = 10;
+  auto crowd = start_dynamic_supervisor(sys, many);
+  BOOST_REQUIRE(crowd);
+  // Started from inside an actor, all requests at once: the blocking
+  // helper's round trip per child would make this the slowest test.
+  auto n = test::test_option("children", 100000);
+  std::promise<uint64_t> all_answered;
+  sys.spawn([&, n, sup = *crowd](caf::event_based_actor* self) {
+    auto started = std::make_shared<uint64_t>(0);
+    auto answered = std::make_shared<uint64_t>(0);
+    auto answer = [&all_answered, started, answered, n](bool ok) {
+      *started += ok ? 1 : 0;
+      if (++*answered == n)
+        all_answered.set_value(*started);
+    };
+    for (uint64_t i = 0; i < n; ++i)
+      self
+        ->request(sup, caf::infinite, start_child_atom::value,
+                  test::worker_child("w" + std::to_string(i)))
+        .then([answer](caf::actor&) { answer(true); }, [answer](caf::error&) { answer(false); });
+  });
+  auto started = all_answered.get_future().get();
+  BOOST_REQUIRE_EQUAL(started, n);
+  auto page = browser->open(server->url("/"));
+  auto pager = "document.querySelector('[data-supervisor=\"dynamic_supervisor\"] .pager')";
+  page.wait_for(std::string{pager} + ".textContent.startsWith('children 1–50 of "
+                + std::to_string(n) + "')");
+  page.eval(std::string{pager} + ".querySelectorAll('button')[1].click()");
+  page.wait_for(std::string{pager} + ".textContent.startsWith('children 51–100 of "
+                + std::to_string(n) + "')");
+  auto rows = page.eval(
+    "document.querySelectorAll('[data-supervisor=\"dynamic_supervisor\"] tr[data-child]').length");
+  BOOST_CHECK_EQUAL(std::get<double>(rows.data), 50.0);
+  caf::anon_send_exit(*crowd, caf::exit_reason::user_shutdown);
 }
 
 BOOST_AUTO_TEST_CASE(two_tabs_play_a_game_through_a_crash_and_a_reload) {

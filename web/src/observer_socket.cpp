@@ -4,7 +4,8 @@
 // Sent to the page (JSON text frames):
 //   {"type":"tree","supervisors":[{"actor","name","strategy","intensity",
 //     "period_ms","restarts_in_period","mailbox","child_count","first",
-//     "children":[{"id","actor","state","type","restart","restarts","last_exit"}]}]}
+//     "children":[{"id","actor","actor_type","state","type","restart","restarts",
+//     "last_exit"}]}]}
 //   {"type":"tables","tables":[{"name","kind","size","memory","owner","heir","access"}],
 //    "durable":[{"path","kind","size","file_bytes","commits","syncs"}]}
 //   {"type":"reports","reports":[{"kind","supervisor","child","actor","reason","text"}],
@@ -25,6 +26,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/local_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "kintsugi/error.hpp"
@@ -62,6 +64,13 @@ void write_report(json_writer& w, const report& r) {
   w.end_object();
 }
 
+const char* type_name_of(const caf::actor& x) {
+  if (!x)
+    return "";
+  auto local = dynamic_cast<caf::local_actor*>(caf::actor_cast<caf::abstract_actor*>(x));
+  return local ? local->name() : "remote";
+}
+
 void write_tree(json_writer& w, const std::vector<described>& xs) {
   w.begin_object().key("type").value("tree").key("supervisors").begin_array();
   for (auto& [sup, s] : xs) {
@@ -80,6 +89,9 @@ void write_tree(json_writer& w, const std::vector<described>& xs) {
       w.begin_object();
       w.key("id").value(c.info.id);
       w.key("actor").value(uint64_t{c.info.actor ? c.info.actor.id() : 0});
+      // What CAF can tell of an actor it did not make: its type's name (a
+      // stateful actor's state name).
+      w.key("actor_type").value(type_name_of(c.info.actor));
       w.key("state").value(to_string(c.info.status));
       w.key("type").value(to_string(c.info.type));
       w.key("restart").value(to_string(c.restart));
