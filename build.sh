@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kintsugi's one entry point. Installs missing Debian packages (as root), then:
 #   ./build.sh demo [ARGS]       build and run the main job: the Islands game
-#                                (ARGS go to it: play, serve --games N, --durable PATH)
+#                                (ARGS go to it: play, web [--port N], serve --games N,
+#                                --durable PATH)
 #   ./build.sh test              build and run the whole test suite
 #   ./build.sh sanitize [SAN]    the test suite under sanitizers
 #                                (SAN: address,undefined (default) or thread)

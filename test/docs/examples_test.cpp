@@ -283,6 +283,19 @@ void on_text(const kintsugi::web::peer& client, const std::string& text) {
 // end of example
 } // namespace web_example
 
+namespace readme_web_example {
+// example: README.md
+caf::expected<kintsugi::web::server> serve_observer(caf::actor_system& sys) {
+  kintsugi::web::options opts;  // 127.0.0.1, a free port, a random token
+  opts.port = 8080;
+  auto web = kintsugi::web::serve(sys, opts);
+  if (web)
+    std::cout << "observer: " << web->url() << '\n';  // http://127.0.0.1:8080/?token=...
+  return web;  // it serves until this is destroyed or stopped
+}
+// end of example
+} // namespace readme_web_example
+
 namespace call_example {
 void example(const caf::actor& game, std::shared_ptr<kintsugi::registry> names) {
 // example: runtime/kintsugi/call.hpp
