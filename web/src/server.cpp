@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "kintsugi/error.hpp"
+#include "kintsugi/same_secret.hpp"
 
 #include "server_core.hpp"
 
@@ -139,14 +140,7 @@ std::optional<std::string_view> server_core::page_at(std::string_view path) cons
 }
 
 bool server_core::token_matches(std::string_view candidate) const {
-  // In constant time for tokens of the right length, as a secret check must.
-  auto& token = opts.token;
-  if (candidate.size() != token.size())
-    return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < token.size(); ++i)
-    diff |= static_cast<unsigned char>(candidate[i] ^ token[i]);
-  return diff == 0;
+  return same_secret(candidate, opts.token);
 }
 
 void server_core::opened(const std::shared_ptr<session_base>& s) {

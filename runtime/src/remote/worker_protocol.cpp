@@ -73,13 +73,4 @@ std::string make_secret() {
   return result;
 }
 
-bool same_secret(const std::string& x, const std::string& y) noexcept {
-  if (x.size() != y.size())
-    return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    diff |= static_cast<unsigned char>(x[i] ^ y[i]);
-  return diff == 0;
-}
-
 } // namespace kintsugi::detail

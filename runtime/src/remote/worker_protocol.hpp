@@ -22,6 +22,8 @@
 
 #include <caf/atom.hpp>
 
+#include "kintsugi/same_secret.hpp"
+
 namespace kintsugi::detail {
 
 using worker_hello_atom = caf::atom_constant<caf::atom("k_whello")>;
@@ -52,8 +54,5 @@ std::optional<worker_assignment> decode_assignment(const std::string& text);
 
 /// A new secret from the system's random source.
 std::string make_secret();
-
-/// Compares secrets in time independent of where they differ.
-bool same_secret(const std::string& x, const std::string& y) noexcept;
 
 } // namespace kintsugi::detail
