@@ -3,6 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <future>
 
@@ -171,6 +172,10 @@ BOOST_AUTO_TEST_CASE(connections_past_the_limit_get_503) {
   auto refused = http_get(s.port(), with_token("/"));
   BOOST_CHECK_EQUAL(refused.status, 503);
   BOOST_CHECK(contains(refused.body, "too many connections"));
+  // A flood: each connection is answered 503 at once, and closed.
+  auto statuses = web::test::http_flood(s.port(), 500,
+                                        "GET /?token=" + token + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  BOOST_CHECK_EQUAL(std::count(statuses.begin(), statuses.end(), 503), 500);
   b.close();
   // b's slot is free once the server has seen it go; a keeps its own.
   web::test::http_answer after;

@@ -55,6 +55,27 @@ http_answer http_get(uint16_t port, const std::string& target,
   return http_raw(port, request + "\r\n");
 }
 
+std::vector<int> http_flood(uint16_t port, std::size_t n, const std::string& request) {
+  asio::io_context ioc;
+  std::vector<beast::tcp_stream> streams;
+  streams.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    streams.emplace_back(ioc);
+    streams.back().expires_after(deadline);
+    streams.back().connect(loopback(port));
+  }
+  std::vector<int> result;
+  for (auto& s : streams) {
+    beast::error_code ec;
+    asio::write(s, asio::buffer(request), ec);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(s, buffer, res, ec);
+    result.push_back(ec ? 0 : static_cast<int>(res.result_int()));
+  }
+  return result;
+}
+
 struct ws_client::impl {
   asio::io_context ioc;
   websocket::stream<beast::tcp_stream> ws{ioc};

@@ -28,6 +28,10 @@ http_answer http_raw(uint16_t port, const std::string& request);
 http_answer http_get(uint16_t port, const std::string& target,
                      const std::vector<std::string>& headers = {});
 
+/// Opens `n` connections at once, then sends `request` on each and returns
+/// each answer's status (0 for a connection closed without an answer).
+std::vector<int> http_flood(uint16_t port, std::size_t n, const std::string& request);
+
 /// A WebSocket client connection.
 class ws_client {
 public:
