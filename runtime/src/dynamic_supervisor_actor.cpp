@@ -1,6 +1,7 @@
 #include "dynamic_supervisor_actor.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 #include <variant>
 
@@ -224,18 +225,19 @@ caf::result<child_spec> dynamic_supervisor_actor::on_get_childspec(const caf::ac
 caf::result<std::vector<child_info>> dynamic_supervisor_actor::on_which_children() {
   if (stopping())
     return make_error(errc::supervisor_stopping);
-  return infos_of(child_snapshots());
+  std::vector<child_snapshot> all;
+  child_snapshots(0, children_.size() + retries_.size(), all);
+  return infos_of(std::move(all));
 }
 
 std::string dynamic_supervisor_actor::strategy_name() const {
   return "dynamic";
 }
 
-std::vector<child_snapshot> dynamic_supervisor_actor::child_snapshots() const {
-  std::vector<child_snapshot> result;
-  result.reserve(children_.size() + retries_.size());
+std::size_t dynamic_supervisor_actor::child_snapshots(std::size_t first, std::size_t limit,
+                                                      std::vector<child_snapshot>& page) const {
   auto add = [&](const child_spec& spec, const child_past& past) -> child_info& {
-    auto& x = result.emplace_back();
+    auto& x = page.emplace_back();
     x.info.id = spec.id;
     x.info.type = spec.type;
     x.restart = spec.restart;
@@ -243,24 +245,46 @@ std::vector<child_snapshot> dynamic_supervisor_actor::child_snapshots() const {
     x.last_exit = past.last_exit;
     return x.info;
   };
-  for (auto& [id, ch] : children_) {
-    if (first_start(id, ch))
-      continue;
-    auto& info = add(*ch.spec, ch.past);
-    if (ch.phase == child_phase::starting) {
-      info.status = child_info::state::restarting;
-    } else {
-      info.actor = ch.actor;
-      info.status = child_info::state::running;
+  // In start order, as actor ids grow, with children restarting after the
+  // running ones; restarts still to be tried come last. Only the children of
+  // the page are ordered and copied.
+  using entry = std::pair<caf::actor_id, const child*>;
+  std::vector<entry> listed;
+  listed.reserve(children_.size());
+  for (auto& [id, ch] : children_)
+    if (!first_start(id, ch))
+      listed.emplace_back(ch.phase == child_phase::starting
+                            ? std::numeric_limits<caf::actor_id>::max()
+                            : ch.actor.id(),
+                          &ch);
+  auto total = listed.size() + retries_.size();
+  auto begin = std::min(first, total);
+  auto end = begin + std::min(limit, total - begin);
+  auto by_order = [](const entry& x, const entry& y) { return x.first < y.first; };
+  if (begin < listed.size()) {
+    auto from = listed.begin() + static_cast<std::ptrdiff_t>(begin);
+    auto to = listed.begin() + static_cast<std::ptrdiff_t>(std::min(end, listed.size()));
+    std::nth_element(listed.begin(), from, listed.end(), by_order);
+    std::partial_sort(from, to, listed.end(), by_order);
+    for (auto i = from; i != to; ++i) {
+      auto& ch = *i->second;
+      auto& info = add(*ch.spec, ch.past);
+      if (ch.phase == child_phase::starting) {
+        info.status = child_info::state::restarting;
+      } else {
+        info.actor = ch.actor;
+        info.status = child_info::state::running;
+      }
     }
   }
-  // In start order, as actor ids grow; restarts still to be tried come last.
-  std::sort(result.begin(), result.end(), [](const child_snapshot& x, const child_snapshot& y) {
-    return x.info.actor && (!y.info.actor || x.info.actor.id() < y.info.actor.id());
-  });
-  for (auto& [token, r] : retries_)
-    add(*r.spec, r.past).status = child_info::state::restarting;
-  return result;
+  auto index = listed.size();
+  for (auto& [token, r] : retries_) {
+    if (index >= end)
+      break;
+    if (index++ >= begin)
+      add(*r.spec, r.past).status = child_info::state::restarting;
+  }
+  return total;
 }
 
 caf::result<child_counts> dynamic_supervisor_actor::on_count_children() {

@@ -75,7 +75,8 @@ private:
   void try_again(uint64_t token) override;
   void shutdown(caf::error reason) override;
   void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const override;
-  std::vector<child_snapshot> child_snapshots() const override;
+  std::size_t child_snapshots(std::size_t first, std::size_t limit,
+                              std::vector<child_snapshot>& page) const override;
   std::string strategy_name() const override;
 
   // -- management requests ----------------------------------------------------

@@ -494,17 +494,21 @@ void supervisor_actor::child_exited(const child_ptr& ch, const caf::actor_addr& 
 }
 
 std::vector<child_info> supervisor_actor::which_children() const {
-  return infos_of(child_snapshots());
+  std::vector<child_snapshot> all;
+  child_snapshots(0, children_.size(), all);
+  return infos_of(std::move(all));
 }
 
 std::string supervisor_actor::strategy_name() const {
   return std::string{flags_.strategy->name()};
 }
 
-std::vector<child_snapshot> supervisor_actor::child_snapshots() const {
-  std::vector<child_snapshot> result;
-  result.reserve(children_.size());
-  for (auto& ch : children_) {
+std::size_t supervisor_actor::child_snapshots(std::size_t first, std::size_t limit,
+                                              std::vector<child_snapshot>& page) const {
+  auto begin = std::min(first, children_.size());
+  auto end = begin + std::min(limit, children_.size() - begin);
+  for (auto i = begin; i < end; ++i) {
+    auto& ch = children_[i];
     child_snapshot x;
     x.restart = ch->spec.restart;
     x.restarts = ch->past.restarts;
@@ -527,9 +531,9 @@ std::vector<child_snapshot> supervisor_actor::child_snapshots() const {
         info.status = child_info::state::undefined;
         break;
     }
-    result.push_back(std::move(x));
+    page.push_back(std::move(x));
   }
-  return result;
+  return children_.size();
 }
 
 child_counts supervisor_actor::count_children() const {

@@ -1,5 +1,7 @@
 #include "supervisor_core.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <utility>
 
 #include <caf/exit_reason.hpp>
@@ -23,6 +25,7 @@ supervisor_core::supervisor_core(caf::actor_config& cfg, std::string name,
 }
 
 std::vector<child_info> infos_of(std::vector<child_snapshot> xs) {
+  // which_children: every child, as describe lists them.
   std::vector<child_info> result;
   result.reserve(xs.size());
   for (auto& x : xs)
@@ -186,12 +189,11 @@ caf::result<supervisor_snapshot> supervisor_core::on_describe(uint64_t first, ui
   x.period = intensity_.period();
   x.restarts_in_period = intensity_.within(now());
   x.mailbox = mailbox().size();
-  auto all = child_snapshots();
-  x.child_count = all.size();
-  x.first = std::min<uint64_t>(first, all.size());
-  auto last = x.first + std::min<uint64_t>(limit, all.size() - x.first);
-  x.children.assign(std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(x.first)),
-                    std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(last)));
+  auto clamp = [](uint64_t n) {
+    return static_cast<std::size_t>(std::min<uint64_t>(n, std::numeric_limits<std::size_t>::max()));
+  };
+  x.child_count = child_snapshots(clamp(first), clamp(limit), x.children);
+  x.first = std::min<std::size_t>(clamp(first), x.child_count);
   return x;
 }
 

@@ -106,8 +106,12 @@ protected:
   virtual void shutdown(caf::error reason) = 0;
   /// Calls `f` for each child that has an actor.
   virtual void for_each_child_actor(const std::function<void(const caf::actor&)>& f) const = 0;
-  /// Every child, in the order `describe` lists them.
-  virtual std::vector<child_snapshot> child_snapshots() const = 0;
+  /// Appends to `page` the children from index `first` on, at most `limit`,
+  /// in the order `describe` lists them, and returns how many there are in
+  /// all. Only those on the page are copied: a page of a big supervisor is
+  /// cheap.
+  virtual std::size_t child_snapshots(std::size_t first, std::size_t limit,
+                                      std::vector<child_snapshot>& page) const = 0;
   /// The strategy's name, for `describe`.
   virtual std::string strategy_name() const = 0;
 
