@@ -99,6 +99,13 @@ BOOST_AUTO_TEST_CASE(islands_web_serves_the_game_and_stops_on_sigterm) {
   auto state
     = player.read_until([](const std::string& m) { return contains(m, R"("type":"state")"); });
   BOOST_CHECK(contains(state, R"("phase":"initialized")"));
+  // A second game under a name that runs already is refused, and says so.
+  ws_client other(port, "/islands/socket" + token);
+  other.send(R"({"op":"new","name":"Ann"})");
+  auto refused = other.read();
+  BOOST_CHECK(contains(refused, R"("type":"error")"));
+  BOOST_CHECK(contains(refused, "runs already"));
+  other.close();
   BOOST_CHECK(
     contains(http_get(port, metrics).body, "kintsugi_supervisor_children{supervisor=\"games\""));
   player.close();

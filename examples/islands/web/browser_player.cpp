@@ -44,6 +44,12 @@ void send_error(player_actor* self, std::string_view message) {
   self->state.client.send(w.str());
 }
 
+// A rule error as the engine words it; anything else (a game that is down,
+// a start that failed) as Kintsugi renders it.
+void send_error(player_actor* self, const caf::error& err) {
+  send_error(self, err.category() == error_category ? describe(err) : kintsugi::render(err));
+}
+
 void write_squares(json_writer& w, const std::set<coordinate>& xs) {
   w.begin_array();
   for (auto& x : xs)
@@ -113,7 +119,7 @@ void push_state(player_actor* self) {
   self->request(*g, call_timeout, state_atom::value)
     .then([self, id = g->id()](
             islands::game& x) { self->state.client.send(state_json(self->state, x, id)); },
-          [self](caf::error& err) { send_error(self, describe(err)); });
+          [self](caf::error& err) { send_error(self, err); });
 }
 
 // Sends `xs...` to the player's game; on success runs `then` with the answer
@@ -130,7 +136,7 @@ void ask_game(player_actor* self, Then then, Ts... xs) {
         then(answer);
         self->send(room_of(self, self->state.game), refresh_atom::value);
       },
-      [self](caf::error& err) { send_error(self, describe(err)); });
+      [self](caf::error& err) { send_error(self, err); });
 }
 
 // Joins the room of `game` as player `number`, and follows the game's
@@ -176,14 +182,12 @@ void on_request(player_actor* self, const std::string& text) {
     if (!name || !valid_name(*name))
       return send_error(self, "a name of 1 to 40 printable characters, please");
     if (*op == "new") {
+      if (st.ctx.names->whereis(*name))
+        return send_error(self, "a game named " + *name + " runs already: join it");
       auto spec = game_spec(*name, st.ctx.vault, st.ctx.names);
       self->request(st.ctx.games, call_timeout, kintsugi::start_child_atom::value, spec)
         .then([self, n = *name](caf::actor&) { enter(self, n, 1, n); },
-              [self, n = *name](caf::error& err) {
-                if (err == kintsugi::errc::already_registered)
-                  return send_error(self, "a game named " + n + " runs already: join it");
-                send_error(self, describe(err));
-              });
+              [self](caf::error& err) { send_error(self, err); });
       return;
     }
     auto game_name = request->string_member("game");
@@ -195,7 +199,7 @@ void on_request(player_actor* self, const std::string& text) {
     if (*op == "join") {
       self->request(*g, call_timeout, add_player_atom::value, *name)
         .then([self, gm = *game_name, n = *name](caf::ok_atom) { enter(self, gm, 2, n); },
-              [self](caf::error& err) { send_error(self, describe(err)); });
+              [self](caf::error& err) { send_error(self, err); });
       return;
     }
     auto number = request->count_member("player");
@@ -208,7 +212,7 @@ void on_request(player_actor* self, const std::string& text) {
             return send_error(self, "player " + std::to_string(p) + " of " + gm + " is not " + n);
           enter(self, gm, p, n);
         },
-        [self](caf::error& err) { send_error(self, describe(err)); });
+        [self](caf::error& err) { send_error(self, err); });
     return;
   }
   if (st.game.empty())
