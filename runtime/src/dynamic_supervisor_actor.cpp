@@ -225,9 +225,7 @@ caf::result<child_spec> dynamic_supervisor_actor::on_get_childspec(const caf::ac
 caf::result<std::vector<child_info>> dynamic_supervisor_actor::on_which_children() {
   if (stopping())
     return make_error(errc::supervisor_stopping);
-  std::vector<child_snapshot> all;
-  child_snapshots(0, children_.size() + retries_.size(), all);
-  return infos_of(std::move(all));
+  return all_child_infos();
 }
 
 std::string dynamic_supervisor_actor::strategy_name() const {

@@ -155,7 +155,7 @@ caf::result<caf::ok_atom> supervisor_actor::on_ready() {
 }
 
 caf::result<std::vector<child_info>> supervisor_actor::on_which_children() {
-  return read<std::vector<child_info>>([this] { return which_children(); });
+  return read<std::vector<child_info>>([this] { return all_child_infos(); });
 }
 
 caf::result<child_counts> supervisor_actor::on_count_children() {
@@ -491,12 +491,6 @@ void supervisor_actor::child_exited(const child_ptr& ch, const caf::actor_addr& 
   } else {
     give_up(std::get<shut_down>(std::move(plan)));
   }
-}
-
-std::vector<child_info> supervisor_actor::which_children() const {
-  std::vector<child_snapshot> all;
-  child_snapshots(0, children_.size(), all);
-  return infos_of(std::move(all));
 }
 
 std::string supervisor_actor::strategy_name() const {

@@ -141,7 +141,6 @@ private:
   // -- children ----------------------------------------------------------------
 
   void child_exited(const child_ptr& ch, const caf::actor_addr& actor, const caf::error& reason);
-  std::vector<child_info> which_children() const;
   child_counts count_children() const;
   child_ptr find(const std::string& id) const;
   std::size_t index_of(const child_ptr& ch) const;

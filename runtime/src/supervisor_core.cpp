@@ -24,11 +24,12 @@ supervisor_core::supervisor_core(caf::actor_config& cfg, std::string name,
     random_(std::random_device{}()) {
 }
 
-std::vector<child_info> infos_of(std::vector<child_snapshot> xs) {
-  // which_children: every child, as describe lists them.
+std::vector<child_info> supervisor_core::all_child_infos() const {
+  std::vector<child_snapshot> all;
+  child_snapshots(0, std::numeric_limits<std::size_t>::max(), all);
   std::vector<child_info> result;
-  result.reserve(xs.size());
-  for (auto& x : xs)
+  result.reserve(all.size());
+  for (auto& x : all)
     result.push_back(std::move(x.info));
   return result;
 }

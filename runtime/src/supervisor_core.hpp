@@ -69,9 +69,6 @@ child_spec child_supervisor_spec(std::string id, Flags flags, Ts... args) {
   return spec;
 }
 
-/// What `which_children` says of `xs`.
-std::vector<child_info> infos_of(std::vector<child_snapshot> xs);
-
 class supervisor_core : public caf::event_based_actor {
 public:
   caf::behavior make_behavior() final;
@@ -114,6 +111,9 @@ protected:
                                       std::vector<child_snapshot>& page) const = 0;
   /// The strategy's name, for `describe`.
   virtual std::string strategy_name() const = 0;
+
+  /// What `which_children` says: every child, as `describe` lists them.
+  std::vector<child_info> all_child_infos() const;
 
   // -- services ---------------------------------------------------------------
 
