@@ -230,6 +230,38 @@ BOOST_AUTO_TEST_CASE(oversized_frames_and_slow_readers_close_the_socket) {
   BOOST_CHECK_EQUAL(closed_with(small_queue, std::string(200, 'y')), 1008);
 }
 
+BOOST_AUTO_TEST_CASE(a_client_that_falls_behind_while_a_frame_is_written_is_cut_off) {
+  // The app sends 20 frames of 512 KB at once to a client that reads none
+  // until they are all sent: the queue overflows while a frame is on its
+  // way, which must be written whole before the socket closes with 1008.
+  auto all_sent = std::make_shared<std::promise<void>>();
+  web::options opts;
+  opts.max_queued_bytes = 1024 * 1024;
+  opts.apps.push_back(
+    {"/flood", "<!doctype html>", [all_sent](caf::actor_system& sys, web::peer client) {
+       return sys.spawn([client, all_sent](caf::event_based_actor*) -> caf::behavior {
+         return {[=](web::text_atom, const std::string&) {
+           for (int i = 0; i < 20; ++i)
+             client.send(std::string(512 * 1024, static_cast<char>('a' + i)));
+           all_sent->set_value();
+         }};
+       });
+     }});
+  auto s = start(opts);
+  ws_client c(s.port(), with_token("/flood/socket"));
+  c.send("go");
+  all_sent->get_future().wait();
+  std::size_t whole_frames = 0;
+  try {
+    while (true)
+      if (c.read() == std::string(512 * 1024, static_cast<char>('a' + whole_frames)))
+        ++whole_frames;
+  } catch (const std::exception&) {
+  }
+  BOOST_CHECK_EQUAL(c.close_code(), 1008);
+  BOOST_CHECK_LT(whole_frames, 20u);
+}
+
 BOOST_AUTO_TEST_CASE(the_observer_shows_the_tree_and_kills_on_request) {
   auto root = start_supervisor(sys, flags, {worker_child("db"), worker_child("cache")});
   BOOST_REQUIRE(root);

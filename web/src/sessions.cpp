@@ -121,7 +121,7 @@ public:
     core_->post([self = shared_from_this()] {
       self->closing_ = true;
       if (!self->writing_)
-        self->close_now(websocket::close_code::normal);
+        self->close_now(self->close_code_);
     });
   }
 
@@ -149,10 +149,16 @@ private:
       return;
     if (queued_bytes_ + text.size() > core_->opts.max_queued_bytes) {
       // A client that does not read is cut off, not buffered for without end.
+      // A frame being written stays until its write completes: Beast reads
+      // its bytes from the queue.
       closing_ = true;
-      queue_.clear();
+      close_code_ = websocket::close_code::policy_error;
+      while (queue_.size() > (writing_ ? 1u : 0u)) {
+        queued_bytes_ -= queue_.back().size();
+        queue_.pop_back();
+      }
       if (!writing_)
-        close_now(websocket::close_code::policy_error);
+        close_now(close_code_);
       return;
     }
     queued_bytes_ += text.size();
@@ -165,7 +171,7 @@ private:
     if (queue_.empty()) {
       writing_ = false;
       if (closing_)
-        close_now(websocket::close_code::normal);
+        close_now(close_code_);
       return;
     }
     writing_ = true;
@@ -212,6 +218,8 @@ private:
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closing_ = false;
+  // normal, or policy_error for a client cut off.
+  websocket::close_code close_code_ = websocket::close_code::normal;
   bool close_sent_ = false;
 };
 
