@@ -7,12 +7,11 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 #include <caf/make_message.hpp>
-#include <caf/scheduler/coordinator.hpp>
 #include <caf/settings.hpp>
 
 #include "error_categories.hpp"
 #include "kintsugi/error.hpp"
-#include "spinning_work_sharing.hpp"
+#include "scheduler.hpp"
 
 namespace kintsugi {
 
@@ -23,9 +22,11 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg) {
                              return render(caf::error{code, category, ctx});
                            });
   if (caf::get_if(&cfg.content, "scheduler.policy") == nullptr) {
-    auto cores = std::max(1u, std::thread::hardware_concurrency());
-    cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
-    cfg.load<caf::scheduler::coordinator<detail::spinning_work_sharing>>();
+    if (caf::get_if(&cfg.content, "scheduler.max-threads") == nullptr) {
+      auto cores = std::max(1u, std::thread::hardware_concurrency());
+      cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
+    }
+    cfg.load<detail::scheduler>();
   }
   return cfg;
 }
