@@ -5,6 +5,8 @@
 // its system's record from its start and publishes every report to it.
 // Internal.
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -43,7 +45,12 @@ private:
   mutable std::mutex mtx_;
   // By actor id, which grows with each spawn: start order.
   std::map<caf::actor_id, caf::actor_addr> supervisors_;
-  report_totals totals_;
+  // report_totals' fields, counted without the lock.
+  struct {
+    std::atomic<uint64_t> starts{0}, restarts{0}, start_failures{0}, exits_normal{0},
+      exits_shutdown{0}, exits_killed{0}, exits_error{0}, gave_up{0};
+  } totals_;
+  std::atomic<std::size_t> sink_count_{0};
   // Copied on change, so that publishing calls the sinks without the lock.
   std::shared_ptr<const sink_list> sinks_ = std::make_shared<sink_list>();
   uint64_t next_token_ = 0;

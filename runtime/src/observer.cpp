@@ -77,35 +77,40 @@ std::vector<caf::actor_addr> observed_system::supervisors() const {
 }
 
 void observed_system::publish(const report& x) {
+  // Counted without the lock: every supervisor of the system publishes here,
+  // from whichever worker runs it.
+  auto count = [](std::atomic<uint64_t>& n) { n.fetch_add(1, std::memory_order_relaxed); };
+  switch (x.kind) {
+    case report_kind::child_started:
+      count(totals_.starts);
+      break;
+    case report_kind::child_restarted:
+      count(totals_.restarts);
+      break;
+    case report_kind::start_failed:
+      count(totals_.start_failures);
+      break;
+    case report_kind::intensity_reached:
+      count(totals_.gave_up);
+      break;
+    case report_kind::child_exited:
+      if (!x.reason)
+        count(totals_.exits_normal);
+      else if (x.reason == caf::exit_reason::user_shutdown)
+        count(totals_.exits_shutdown);
+      else if (x.reason == caf::exit_reason::kill)
+        count(totals_.exits_killed);
+      else
+        count(totals_.exits_error);
+      break;
+    case report_kind::supervisor_stopping:
+      break;
+  }
+  if (sink_count_.load(std::memory_order_acquire) == 0)
+    return;
   std::shared_ptr<const sink_list> sinks;
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    switch (x.kind) {
-      case report_kind::child_started:
-        ++totals_.starts;
-        break;
-      case report_kind::child_restarted:
-        ++totals_.restarts;
-        break;
-      case report_kind::start_failed:
-        ++totals_.start_failures;
-        break;
-      case report_kind::intensity_reached:
-        ++totals_.gave_up;
-        break;
-      case report_kind::child_exited:
-        if (!x.reason)
-          ++totals_.exits_normal;
-        else if (x.reason == caf::exit_reason::user_shutdown)
-          ++totals_.exits_shutdown;
-        else if (x.reason == caf::exit_reason::kill)
-          ++totals_.exits_killed;
-        else
-          ++totals_.exits_error;
-        break;
-      case report_kind::supervisor_stopping:
-        break;
-    }
     sinks = sinks_;
   }
   for (auto& [token, sink] : *sinks)
@@ -113,8 +118,17 @@ void observed_system::publish(const report& x) {
 }
 
 report_totals observed_system::totals() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return totals_;
+  auto read = [](const std::atomic<uint64_t>& n) { return n.load(std::memory_order_relaxed); };
+  report_totals result;
+  result.starts = read(totals_.starts);
+  result.restarts = read(totals_.restarts);
+  result.start_failures = read(totals_.start_failures);
+  result.exits_normal = read(totals_.exits_normal);
+  result.exits_shutdown = read(totals_.exits_shutdown);
+  result.exits_killed = read(totals_.exits_killed);
+  result.exits_error = read(totals_.exits_error);
+  result.gave_up = read(totals_.gave_up);
+  return result;
 }
 
 uint64_t observed_system::subscribe(report_sink sink) {
@@ -123,6 +137,7 @@ uint64_t observed_system::subscribe(report_sink sink) {
   auto next = std::make_shared<sink_list>(*sinks_);
   next->emplace_back(token, std::move(sink));
   sinks_ = std::move(next);
+  sink_count_.store(sinks_->size(), std::memory_order_release);
   return token;
 }
 
@@ -133,6 +148,7 @@ void observed_system::unsubscribe(uint64_t token) {
     if (entry.first != token)
       next->push_back(entry);
   sinks_ = std::move(next);
+  sink_count_.store(sinks_->size(), std::memory_order_release);
 }
 
 } // namespace detail
