@@ -209,6 +209,10 @@ private:
           return job;
         // No PAUSE instruction here: on KVM guests, pause-loop exiting lets
         // the host deschedule a vCPU that spins on PAUSE.
+        if (i % 64 != 0)
+          continue;
+        if (polite)
+          std::this_thread::yield();
         if (i % 512 != 0)
           continue;
         auto now = clock::now();
@@ -223,8 +227,6 @@ private:
         }
         if (now >= deadline)
           break;
-        if (polite)
-          std::this_thread::yield();
       }
       if (auto job = parent_.sleep())
         return job;
