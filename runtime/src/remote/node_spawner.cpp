@@ -61,11 +61,13 @@ private:
     }
     if (type.size() > max_type_length)
       return caf::make_error(caf::sec::invalid_argument, "actor type name too long");
-    auto what = fmt::format("cannot spawn {} with {}", type, caf::to_string(args));
-    auto child = home_system().spawn<caf::actor>(type, std::move(args));
+    // A message shares its data: the copy keeps the arguments for the error.
+    auto child = home_system().spawn<caf::actor>(type, args);
     if (!child) {
       auto& err = child.error();
-      return caf::error{err.code(), err.category(), caf::make_message(what)};
+      return caf::error{
+        err.code(), err.category(),
+        caf::make_message(fmt::format("cannot spawn {} with {}", type, caf::to_string(args)))};
     }
     // Whatever a peer started ends with it.
     auto requester = caf::actor_cast<caf::actor_addr>(peer);
