@@ -41,6 +41,7 @@ void run_w4(caf::actor_system& sys);
 void run_w6(caf::actor_system& sys);
 void run_w7(caf::actor_system& sys);
 void run_w8(caf::actor_system& sys);
+void run_w8_floor(caf::actor_system& sys);
 } // namespace kintsugi::bench
 
 namespace {
@@ -344,10 +345,15 @@ void run_w2(caf::actor_system& sys) {
 
 int main(int argc, char** argv) {
   const std::map<std::string, std::function<void(caf::actor_system&)>> workloads{
-    {"W1", run_w1}, {"W1_floor", run_w1_floor},
-    {"W2", run_w2}, {"W3", run_w3},
-    {"W4", run_w4}, {"W6", run_w6},
-    {"W7", run_w7}, {"W8", run_w8},
+    {"W1", run_w1},
+    {"W1_floor", run_w1_floor},
+    {"W2", run_w2},
+    {"W3", run_w3},
+    {"W4", run_w4},
+    {"W6", run_w6},
+    {"W7", run_w7},
+    {"W8", run_w8},
+    {"W8_floor", run_w8_floor},
   };
   // Workload names, then CAF options (--scheduler.policy=stealing, ...) that
   // override Kintsugi's recommended settings, to measure others.
@@ -360,9 +366,10 @@ int main(int argc, char** argv) {
       wanted.push_back(name);
   for (auto& name : wanted)
     if (workloads.count(name) == 0) {
-      std::fprintf(stderr,
-                   "kintsugi-bench: unknown workload %s (have: W1 W1_floor W2 W3 W4 W6 W7 W8)\n",
-                   name.c_str());
+      std::fprintf(
+        stderr,
+        "kintsugi-bench: unknown workload %s (have: W1 W1_floor W2 W3 W4 W6 W7 W8 W8_floor)\n",
+        name.c_str());
       return 2;
     }
   caf::actor_system_config cfg;

@@ -5,12 +5,17 @@
 // exit signal, and times request round trips to it (the peer: a child on
 // another BEAM node, over Erlang distribution).
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -179,6 +184,93 @@ void run_w8(caf::actor_system& sys) {
   json_line rtt{"W8_rtt", sys};
   add_latencies(rtt, rtts).print();
   stop(sup, caf::exit_reason::user_shutdown);
+}
+
+// -- W8_floor ----------------------------------------------------------------------------
+// What any restart of a child on another process costs at least on this
+// machine: by OTP's rules, a restart on a node is three round trips one after
+// another (the exit signal there and the exit back, the spawn request and its
+// answer, then W8's ping), and no protocol can make a round trip faster than
+// two processes echoing 64 bytes over loopback TCP with plain blocking calls.
+
+namespace {
+
+// Echoes 64-byte messages on `fd` until it closes; async-signal-safe only,
+// since it runs in a child forked from a program with threads.
+[[noreturn]] void echo_forever(int fd) {
+  char buf[64];
+  for (;;) {
+    std::size_t got = 0;
+    while (got < sizeof(buf)) {
+      auto n = read(fd, buf + got, sizeof(buf) - got);
+      if (n <= 0)
+        _exit(0);
+      got += static_cast<std::size_t>(n);
+    }
+    if (write(fd, buf, sizeof(buf)) != static_cast<ssize_t>(sizeof(buf)))
+      _exit(1);
+  }
+}
+
+} // namespace
+
+void run_w8_floor(caf::actor_system& sys) {
+  auto n = env_or("W8_FLOOR_N", 20000);
+  auto warm = env_or("W8_WARM", 1000);
+  progress(fmt::format("W8_floor (N={}, warm-up {})", n, warm));
+  auto fail = [](const char* what) {
+    std::perror(what);
+    std::exit(1);
+  };
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
+      || listen(listener, 1) != 0
+      || getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    fail("W8_floor: listen");
+  int one = 1;
+  auto pid = fork();
+  if (pid < 0)
+    fail("W8_floor: fork");
+  if (pid == 0) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
+      _exit(1);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    echo_forever(fd);
+  }
+  int fd = accept(listener, nullptr, nullptr);
+  if (fd < 0)
+    fail("W8_floor: accept");
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  char buf[64] = {};
+  std::vector<double> samples;
+  samples.reserve(n);
+  for (std::size_t i = 0; i < warm + n; ++i) {
+    auto t0 = clock_type::now();
+    if (write(fd, buf, sizeof(buf)) != static_cast<ssize_t>(sizeof(buf)))
+      fail("W8_floor: write");
+    std::size_t got = 0;
+    while (got < sizeof(buf)) {
+      auto k = read(fd, buf + got, sizeof(buf) - got);
+      if (k <= 0)
+        fail("W8_floor: read");
+      got += static_cast<std::size_t>(k);
+    }
+    if (i >= warm)
+      samples.push_back(ns_since(t0));
+  }
+  close(fd);
+  close(listener);
+  waitpid(pid, nullptr, 0);
+  std::sort(samples.begin(), samples.end());
+  json_line line{"W8_floor", sys};
+  add_latencies(line, samples)
+    .add("restart_floor_us", 3 * percentile(samples, 0.5) / 1000.0)
+    .print();
 }
 
 } // namespace kintsugi::bench
