@@ -25,6 +25,11 @@ constexpr std::chrono::microseconds steal_after{20};
 /// made W1 2.5x slower.
 constexpr std::chrono::microseconds look_interval{5};
 
+/// In a program with CAF's middleman, a busy worker yields its core every
+/// this many jobs, so that a chain of local messages does not keep the
+/// middleman's thread (or another process on the machine) waiting for it.
+constexpr unsigned busy_yield_period = 16;
+
 /// A worker serves the shared queue before its own every this many jobs, so
 /// that a worker busy with a chain of its own cannot starve it.
 constexpr unsigned shared_queue_period = 61;
@@ -45,46 +50,6 @@ public:
 };
 
 } // namespace
-
-// -- lean_actor_clock -------------------------------------------------------------------
-
-void lean_actor_clock::set_ordinary_timeout(time_point t, caf::abstract_actor* self,
-                                            caf::atom_value type, uint64_t id) {
-  remember(self);
-  super::set_ordinary_timeout(t, self, type, id);
-}
-
-void lean_actor_clock::set_request_timeout(time_point t, caf::abstract_actor* self,
-                                           caf::message_id id) {
-  remember(self);
-  super::set_request_timeout(t, self, id);
-}
-
-void lean_actor_clock::set_multi_timeout(time_point t, caf::abstract_actor* self,
-                                         caf::atom_value type, uint64_t id) {
-  remember(self);
-  super::set_multi_timeout(t, self, type, id);
-}
-
-void lean_actor_clock::cancel_timeouts(caf::abstract_actor* self) {
-  auto& s = shard_of(self->id());
-  {
-    std::lock_guard<std::mutex> guard{s.lock};
-    if (s.ids.erase(self->id()) == 0)
-      return;
-  }
-  super::cancel_timeouts(self);
-}
-
-void lean_actor_clock::remember(const caf::abstract_actor* self) {
-  auto& s = shard_of(self->id());
-  std::lock_guard<std::mutex> guard{s.lock};
-  s.ids.insert(self->id());
-}
-
-lean_actor_clock::shard& lean_actor_clock::shard_of(caf::actor_id id) {
-  return shards_[id % shard_count];
-}
 
 // -- worker -----------------------------------------------------------------------------
 
@@ -146,7 +111,10 @@ private:
 
   void run() {
     auto max_throughput = parent_.max_throughput();
-    for (;;) {
+    bool polite = system().has_middleman();
+    for (unsigned n = 1;; ++n) {
+      if (polite && n % busy_yield_period == 0)
+        std::this_thread::yield();
       auto job = dequeue();
       switch (job->resume(this, max_throughput)) {
         case caf::resumable::resume_later:
@@ -279,7 +247,7 @@ void scheduler::start() {
   clock_thread_ = std::thread{[this] {
     caf::detail::set_thread_name("caf.clock");
     system().thread_started();
-    clock_.run_dispatch_loop();
+    clock_.run();
     system().thread_terminates();
   }};
   // Starts CAF's utility actors (the printer).
@@ -303,7 +271,7 @@ void scheduler::stop() {
       cleanup_and_release(job);
   while (auto job = pop_shared())
     cleanup_and_release(job);
-  clock_.cancel_dispatch_loop();
+  clock_.stop();
   clock_thread_.join();
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
 // The scheduler `kintsugi::configure` loads in place of CAF's: worker threads
-// that keep a chain of messages on one core, and a clock that is not woken
-// for actors that never set a timeout.
+// that keep a chain of messages on one core, and a clock whose thread is
+// woken only when it must be.
 //
 // Each worker has a queue of its own. A job a worker makes runnable (an actor
 // sending to another from its handler) goes there, and that worker runs it
@@ -11,7 +11,8 @@
 // something long, and the job is better run elsewhere than late. Jobs from
 // outside the workers (the main thread, CAF's middleman and clock) go to one
 // shared queue that every worker serves. Idle workers spin for a while before
-// they sleep, as BEAM's schedulers do (+sbwt).
+// they sleep, as BEAM's schedulers do (+sbwt). The clock is
+// lean_actor_clock.
 //
 // Why not CAF's coordinator<Policy>: with one shared queue (CAF's
 // work_sharing, and this scheduler's predecessor), an idle worker took each
@@ -27,46 +28,15 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 #include <caf/actor_system.hpp>
-#include <caf/detail/thread_safe_actor_clock.hpp>
 #include <caf/resumable.hpp>
 #include <caf/scheduler/abstract_coordinator.hpp>
 
+#include "lean_actor_clock.hpp"
+
 namespace kintsugi::detail {
-
-/// CAF's thread-safe clock, remembering which actors have set a timeout.
-/// CAF 0.17 cancels the timeouts of every actor that terminates by waking
-/// the clock's thread (a futex wake, often an interrupt to the other core),
-/// whether or not the actor had any; a restart ends an actor, so this wake
-/// was on every restart's path.
-class lean_actor_clock final : public caf::detail::thread_safe_actor_clock {
-public:
-  using super = caf::detail::thread_safe_actor_clock;
-
-  void set_ordinary_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
-                            uint64_t id) override;
-  void set_request_timeout(time_point t, caf::abstract_actor* self, caf::message_id id) override;
-  void set_multi_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
-                         uint64_t id) override;
-  void cancel_timeouts(caf::abstract_actor* self) override;
-
-private:
-  // Actor ids are never reused, and every actor's cleanup calls
-  // cancel_timeouts, which removes its id.
-  struct shard {
-    std::mutex lock;
-    std::unordered_set<caf::actor_id> ids;
-  };
-  static constexpr std::size_t shard_count = 16;
-
-  void remember(const caf::abstract_actor* self);
-  shard& shard_of(caf::actor_id id);
-
-  shard shards_[shard_count];
-};
 
 class scheduler final : public caf::scheduler::abstract_coordinator {
 public:
