@@ -107,4 +107,40 @@ BOOST_FIXTURE_TEST_CASE(request_timeouts_fire_and_die_with_their_actor, two_work
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
 }
 
+// The clock's thread waits for the one-hour timer when the 1 ms one comes:
+// it must be woken for it.
+BOOST_FIXTURE_TEST_CASE(an_earlier_timer_is_not_held_up_by_a_later_one, two_workers) {
+  using late_atom = caf::atom_constant<caf::atom("late")>;
+  std::promise<void> early;
+  auto waiter = sys.spawn([&](caf::event_based_actor* self) -> caf::behavior {
+    self->delayed_send(self, std::chrono::seconds{3600}, late_atom::value);
+    self->delayed_send(self, 1ms, go_atom::value);
+    return {[&, self](go_atom) {
+              early.set_value();
+              self->quit();
+            },
+            [](late_atom) {}};
+  });
+  // A failure, not a hang, should the clock sleep through it.
+  auto arrived = early.get_future().wait_for(60s) == std::future_status::ready;
+  BOOST_TEST(arrived);
+  if (!arrived)
+    caf::anon_send_exit(waiter, caf::exit_reason::kill);
+}
+
+// A receive timeout (CAF's `after`) is an ordinary timeout, which each new
+// one replaces.
+BOOST_FIXTURE_TEST_CASE(a_receive_timeout_fires_once_idle, two_workers) {
+  caf::scoped_actor self{sys};
+  auto idler = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
+    return {[](go_atom) {}, caf::after(std::chrono::milliseconds{5}) >>
+                              [self] { self->quit(caf::exit_reason::user_shutdown); }};
+  });
+  self->monitor(idler);
+  for (int i = 0; i < 3; ++i)
+    self->send(idler, go_atom::value);
+  self->receive(
+    [&](caf::down_msg& msg) { BOOST_TEST(msg.reason == caf::exit_reason::user_shutdown); });
+}
+
 BOOST_AUTO_TEST_SUITE_END()
