@@ -11,18 +11,20 @@ namespace kintsugi::detail {
 
 void lean_actor_clock::set_ordinary_timeout(time_point t, caf::abstract_actor* self,
                                             caf::atom_value type, uint64_t id) {
-  timer x{kind::ordinary_timeout, self->ctrl()};
-  x.type = type;
-  x.id = id;
-  add_timeout(t, self, std::move(x));
+  add_timeout(t, self, typed_timeout(kind::ordinary_timeout, self, type, id));
 }
 
 void lean_actor_clock::set_multi_timeout(time_point t, caf::abstract_actor* self,
                                          caf::atom_value type, uint64_t id) {
-  timer x{kind::multi_timeout, self->ctrl()};
+  add_timeout(t, self, typed_timeout(kind::multi_timeout, self, type, id));
+}
+
+lean_actor_clock::timer lean_actor_clock::typed_timeout(kind what, caf::abstract_actor* self,
+                                                        caf::atom_value type, uint64_t id) {
+  timer x{what, self->ctrl()};
   x.type = type;
   x.id = id;
-  add_timeout(t, self, std::move(x));
+  return x;
 }
 
 void lean_actor_clock::set_request_timeout(time_point t, caf::abstract_actor* self,
@@ -40,8 +42,8 @@ void lean_actor_clock::cancel_ordinary_timeout(caf::abstract_actor* self, caf::a
   std::vector<timer> gone;
   std::lock_guard<std::mutex> guard{lock_};
   take(
-    self->id(),
-    [&](const timer& x) { return x.what == kind::ordinary_timeout && x.type == type; }, gone);
+    self->id(), [&](const timer& x) { return x.what == kind::ordinary_timeout && x.type == type; },
+    gone);
 }
 
 void lean_actor_clock::cancel_request_timeout(caf::abstract_actor* self, caf::message_id id) {

@@ -55,7 +55,13 @@ public:
   void stop();
 
 private:
-  enum class kind { ordinary_timeout, multi_timeout, request_timeout, actor_message, group_message };
+  enum class kind {
+    ordinary_timeout,
+    multi_timeout,
+    request_timeout,
+    actor_message,
+    group_message
+  };
 
   struct timer {
     timer(kind what, caf::strong_actor_ptr actor) : what(what), actor(std::move(actor)) {
@@ -87,6 +93,8 @@ private:
   };
   static constexpr std::size_t shard_count = 16;
 
+  static timer typed_timeout(kind what, caf::abstract_actor* self, caf::atom_value type,
+                             uint64_t id);
   void add(time_point t, timer x);
   void add_timeout(time_point t, caf::abstract_actor* self, timer x);
   // Removes the timeouts of `aid` that `pred` matches, into `out`; with lock_.
@@ -99,12 +107,12 @@ private:
 
   std::mutex lock_;
   std::condition_variable wake_;
-  schedule_map schedule_;                                               // guarded by lock_
+  schedule_map schedule_;                                                   // guarded by lock_
   std::unordered_multimap<caf::actor_id, schedule_map::iterator> by_actor_; // guarded by lock_
   // When the thread wakes by itself: time_point::max() while it waits for
   // a first timer, time_point::min() while it is awake.
   time_point waiting_until_ = time_point::min(); // guarded by lock_
-  bool stopped_ = false;                          // guarded by lock_
+  bool stopped_ = false;                         // guarded by lock_
 };
 
 } // namespace kintsugi::detail

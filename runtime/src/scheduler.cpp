@@ -291,6 +291,10 @@ caf::resumable* scheduler::pop_shared() {
   if (shared_size_.load(std::memory_order_acquire) == 0)
     return nullptr;
   std::lock_guard<std::mutex> guard{lock_};
+  return take_shared();
+}
+
+caf::resumable* scheduler::take_shared() {
   if (shared_.empty())
     return nullptr;
   auto job = shared_.front();
@@ -316,12 +320,7 @@ caf::resumable* scheduler::sleep() {
   // One worker awake and spinning looks at every queue, which answers all
   // the local pushes counted so far.
   wakeups_ = 0;
-  if (shared_.empty())
-    return nullptr;
-  auto job = shared_.front();
-  shared_.pop_front();
-  shared_size_.fetch_sub(1, std::memory_order_relaxed);
-  return job;
+  return take_shared();
 }
 
 bool scheduler::any_local_jobs() const {

@@ -61,6 +61,7 @@ private:
 
   void push_shared(caf::resumable* job);
   caf::resumable* pop_shared();
+  caf::resumable* take_shared(); // with lock_
   void tell_sleepers();
   // Sleeps until a job arrives in the shared queue (returned) or a worker
   // queues one of its own (null: look again).
