@@ -266,13 +266,15 @@ void scheduler::stop() {
   stop_actors();
   for (auto& w : workers_)
     w->join();
+  // The clock first: what it delivers, or what its dropped timers release,
+  // may still queue jobs, which are then cleaned up with the rest.
+  clock_.stop();
+  clock_thread_.join();
   for (auto& w : workers_)
     while (auto job = w->pop_front())
       cleanup_and_release(job);
   while (auto job = pop_shared())
     cleanup_and_release(job);
-  clock_.stop();
-  clock_thread_.join();
 }
 
 void scheduler::push_shared(caf::resumable* job) {
