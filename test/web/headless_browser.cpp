@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_program.hpp"
 #include "web_client.hpp"
 
 namespace kintsugi::web::test {
@@ -96,9 +97,6 @@ headless_browser::headless_browser() : impl_(std::make_shared<impl>()) {
   if (!mkdtemp(dir))
     throw std::runtime_error("mkdtemp failed");
   impl_->profile = dir;
-  int err_pipe[2];
-  if (pipe(err_pipe) != 0)
-    throw std::runtime_error("pipe failed");
   auto profile_flag = "--user-data-dir=" + impl_->profile.string();
   std::array<const char*, 20> argv{CHROMIUM_PROGRAM,
                                    "--headless",
@@ -118,19 +116,12 @@ headless_browser::headless_browser() : impl_(std::make_shared<impl>()) {
                                    profile_flag.c_str(),
                                    "about:blank",
                                    nullptr};
-  impl_->pid = fork();
-  if (impl_->pid == 0) {
-    setpgid(0, 0); // one group: its helpers go with it
-    dup2(err_pipe[1], STDERR_FILENO);
-    close(err_pipe[0]);
-    close(err_pipe[1]);
-    execv(argv[0], const_cast<char* const*>(argv.data()));
-    _exit(127);
-  }
-  close(err_pipe[1]);
+  // One group: its helpers go with it.
+  child_program browser{argv.data(), STDERR_FILENO, true};
+  impl_->pid = browser.pid;
   // The browser says where its DevTools listen on stderr; read up to there,
   // then keep reading in the background so that it never blocks on a full pipe.
-  auto err = fdopen(err_pipe[0], "r");
+  auto err = browser.output;
   std::string endpoint;
   std::array<char, 4096> line;
   while (endpoint.empty() && fgets(line.data(), line.size(), err)) {

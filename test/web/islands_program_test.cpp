@@ -11,6 +11,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "child_program.hpp"
 #include "kintsugi/web/json.hpp"
 #include "web_client.hpp"
 
@@ -20,18 +21,10 @@ namespace {
 
 struct running_islands {
   running_islands() {
-    int out[2];
-    BOOST_REQUIRE_EQUAL(pipe(out), 0);
-    pid = fork();
-    if (pid == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      execl(ISLANDS_PROGRAM, ISLANDS_PROGRAM, "web", "--port", "0", nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    stdout_of = fdopen(out[0], "r");
+    const char* argv[] = {ISLANDS_PROGRAM, "web", "--port", "0", nullptr};
+    child_program program{argv, STDOUT_FILENO, false};
+    pid = program.pid;
+    stdout_of = program.output;
   }
 
   ~running_islands() {
