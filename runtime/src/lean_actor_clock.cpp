@@ -34,24 +34,14 @@ void lean_actor_clock::set_request_timeout(time_point t, caf::abstract_actor* se
   add_timeout(t, self, std::move(x));
 }
 
-// Each `gone` is declared before its lock, so the references it holds are
-// released after the lock: dropping one may end an actor, whose cleanup calls
-// back into this clock.
-
 void lean_actor_clock::cancel_ordinary_timeout(caf::abstract_actor* self, caf::atom_value type) {
-  std::vector<timer> gone;
-  std::lock_guard<std::mutex> guard{lock_};
-  take(
-    self->id(), [&](const timer& x) { return x.what == kind::ordinary_timeout && x.type == type; },
-    gone);
+  cancel(self->id(),
+         [&](const timer& x) { return x.what == kind::ordinary_timeout && x.type == type; });
 }
 
 void lean_actor_clock::cancel_request_timeout(caf::abstract_actor* self, caf::message_id id) {
-  std::vector<timer> gone;
-  std::lock_guard<std::mutex> guard{lock_};
-  take(
-    self->id(), [&](const timer& x) { return x.what == kind::request_timeout && x.request == id; },
-    gone);
+  cancel(self->id(),
+         [&](const timer& x) { return x.what == kind::request_timeout && x.request == id; });
 }
 
 void lean_actor_clock::cancel_timeouts(caf::abstract_actor* self) {
@@ -62,10 +52,7 @@ void lean_actor_clock::cancel_timeouts(caf::abstract_actor* self) {
     if (s.ids.erase(aid) == 0)
       return;
   }
-  std::vector<timer> gone;
-  std::lock_guard<std::mutex> guard{lock_};
-  take(
-    aid, [](const timer&) { return true; }, gone);
+  cancel(aid, [](const timer&) { return true; });
 }
 
 void lean_actor_clock::schedule_message(time_point t, caf::strong_actor_ptr receiver,
@@ -131,12 +118,10 @@ void lean_actor_clock::run() {
 }
 
 void lean_actor_clock::stop() {
-  schedule_map gone;
+  cancel_all();
   {
     std::lock_guard<std::mutex> guard{lock_};
     stopped_ = true;
-    by_actor_.clear();
-    gone.swap(schedule_);
   }
   wake_.notify_all();
 }
@@ -160,26 +145,22 @@ void lean_actor_clock::add_timeout(time_point t, caf::abstract_actor* self, time
     std::lock_guard<std::mutex> guard{s.lock};
     s.ids.insert(self->id());
   }
-  if (x.what == kind::ordinary_timeout) {
-    // One ordinary timeout per actor and type: a new one replaces the old.
-    std::vector<timer> gone;
-    {
-      std::lock_guard<std::mutex> guard{lock_};
-      auto type = x.type;
-      take(
-        self->id(),
-        [&](const timer& y) { return y.what == kind::ordinary_timeout && y.type == type; }, gone);
-    }
-  }
+  // One ordinary timeout per actor and type: a new one replaces the old.
+  if (x.what == kind::ordinary_timeout)
+    cancel_ordinary_timeout(self, x.type);
   add(t, std::move(x));
 }
 
 template <class Predicate>
-void lean_actor_clock::take(caf::actor_id aid, Predicate pred, std::vector<timer>& out) {
+void lean_actor_clock::cancel(caf::actor_id aid, Predicate pred) {
+  // Declared before the lock, so released after it: dropping a reference may
+  // end an actor, whose cleanup calls back into this clock.
+  std::vector<timer> gone;
+  std::lock_guard<std::mutex> guard{lock_};
   auto range = by_actor_.equal_range(aid);
   for (auto j = range.first; j != range.second;) {
     if (pred(j->second->second)) {
-      out.push_back(std::move(j->second->second));
+      gone.push_back(std::move(j->second->second));
       schedule_.erase(j->second);
       j = by_actor_.erase(j);
     } else {

@@ -97,9 +97,9 @@ private:
                              uint64_t id);
   void add(time_point t, timer x);
   void add_timeout(time_point t, caf::abstract_actor* self, timer x);
-  // Removes the timeouts of `aid` that `pred` matches, into `out`; with lock_.
+  // Drops the timeouts of `aid` that `pred` matches.
   template <class Predicate>
-  void take(caf::actor_id aid, Predicate pred, std::vector<timer>& out);
+  void cancel(caf::actor_id aid, Predicate pred);
   static void ship(timer& x);
   shard& shard_of(caf::actor_id id);
 

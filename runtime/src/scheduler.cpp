@@ -56,7 +56,10 @@ public:
 class scheduler::worker final : public caf::execution_unit {
 public:
   worker(scheduler& parent, std::size_t index)
-    : caf::execution_unit(&parent.system()), parent_(parent), index_(index) {
+    : caf::execution_unit(&parent.system()),
+      parent_(parent),
+      index_(index),
+      polite_(parent.system().has_middleman()) {
   }
 
   void start() {
@@ -111,10 +114,7 @@ private:
 
   void run() {
     auto max_throughput = parent_.max_throughput();
-    bool polite = system().has_middleman();
-    for (unsigned n = 1;; ++n) {
-      if (polite && n % busy_yield_period == 0)
-        std::this_thread::yield();
+    for (;;) {
       auto job = dequeue();
       switch (job->resume(this, max_throughput)) {
         case caf::resumable::resume_later:
@@ -158,17 +158,14 @@ private:
   }
 
   caf::resumable* dequeue() {
-    if (++dequeues_ % shared_queue_period == 0)
+    ++dequeues_;
+    if (polite_ && dequeues_ % busy_yield_period == 0)
+      std::this_thread::yield();
+    if (dequeues_ % shared_queue_period == 0)
       if (auto job = parent_.pop_shared())
         return job;
     if (auto job = pop_front())
       return job;
-    // A program that talks to other processes (CAF's middleman is loaded)
-    // spins politely: the middleman's thread and the processes it talks to
-    // need these cores the moment their data arrives. Without this, W8's
-    // restart of a child on another node took 3-4 ms instead of 0.7 ms on 2
-    // cores; in a program without it, yielding doubled W3.
-    bool polite = system().has_middleman();
     for (;;) {
       auto deadline = clock::now() + spin_time;
       auto next_look = clock::time_point{};
@@ -179,7 +176,7 @@ private:
         // the host deschedule a vCPU that spins on PAUSE.
         if (i % 64 != 0)
           continue;
-        if (polite)
+        if (polite_)
           std::this_thread::yield();
         if (i % 512 != 0)
           continue;
@@ -211,6 +208,12 @@ private:
 
   scheduler& parent_;
   std::size_t index_;
+  // A program that talks to other processes (CAF's middleman is loaded)
+  // spins politely: the middleman's thread and the processes it talks to
+  // need these cores the moment their data arrives. Without this, W8's
+  // restart of a child on another node took 3-4 ms instead of 0.7 ms on 2
+  // cores; in a program without it, yielding doubled W3.
+  const bool polite_;
   std::thread thread_;
   unsigned dequeues_ = 0;
 
